@@ -1,0 +1,164 @@
+"""Pause policies as validated data (DESIGN §3).
+
+A :class:`Policy` states who pauses, from when, what is capped, how the pause ends and how it
+is lifted. Every "realistic pause" claim of the essay is one field. ``Policy.none()`` is the
+counterfactual: nobody pauses.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from pausesim._frozen import Frozen
+
+
+class CoalitionChange(Frozen):
+    """An actor joining (or leaving) the pause coalition at a given year."""
+
+    actor: str = Field(min_length=1)
+    year: float = Field(ge=1950.0, le=2300.0)
+
+
+class Coalition(Frozen):
+    """Which actors pause: initial members, later joiners and defectors."""
+
+    members: tuple[str, ...] = ()
+    joins: tuple[CoalitionChange, ...] = Field(
+        (), description="actors that join over time (the critics' stop-gap to a treaty)"
+    )
+    defections: tuple[CoalitionChange, ...] = Field(
+        (), description="members that leave the coalition at a given year"
+    )
+
+    @property
+    def everyone_ever(self) -> tuple[str, ...]:
+        """Every actor that is a member at some point."""
+        return tuple(dict.fromkeys((*self.members, *(j.actor for j in self.joins))))
+
+
+class Cap(Frozen):
+    """What a paused actor may train (DESIGN §3, 'what is capped').
+
+    ``fixed``: a FLOP threshold. ``frozen``: the largest run of any actor at the start.
+    ``declining``: starts at ``threshold_flop`` (or the frozen frontier if unset) and falls by
+    ``decline_ooms_per_year`` as compute governance improves.
+    """
+
+    kind: Literal["fixed", "frozen", "declining"] = "frozen"
+    threshold_flop: float | None = Field(
+        None, ge=1e15, le=1e40, description="training-compute threshold in FLOP"
+    )
+    decline_ooms_per_year: float = Field(
+        0.0, ge=0.0, le=2.0, description="yearly fall of a declining cap, orders of magnitude"
+    )
+
+    @model_validator(mode="after")
+    def _needs_threshold(self):
+        if self.kind == "fixed" and self.threshold_flop is None:
+            raise ValueError("a fixed cap needs threshold_flop (FLOP, between 1e15 and 1e40)")
+        if self.kind == "declining" and self.decline_ooms_per_year <= 0:
+            raise ValueError("a declining cap needs decline_ooms_per_year > 0 (at most 2)")
+        return self
+
+    @property
+    def log10_threshold(self) -> float | None:
+        """The threshold in log10 FLOP, if one is set."""
+        return None if self.threshold_flop is None else math.log10(self.threshold_flop)
+
+
+class EndRule(Frozen):
+    """When the pause ends. The first rule to fire lifts it."""
+
+    duration_years: float | None = Field(
+        5.0, gt=0.0, le=200.0, description="fixed duration; null for no fixed end"
+    )
+    forced_margin_ooms: float | None = Field(
+        None,
+        ge=0.0,
+        le=10.0,
+        description="lift when a non-pause actor comes within this many OOM of the coalition's "
+        "capability (the essay: non-pause progress sets a deadline)",
+    )
+    political_lift_hazard_per_year: float = Field(
+        0.0,
+        ge=0.0,
+        le=10.0,
+        description="yearly hazard of a sudden politicised lift, divorced from safety progress",
+    )
+    alignment_target: float | None = Field(
+        None,
+        ge=-10.0,
+        le=30.0,
+        description="lift once the alignment stock reaches this level (OOM units of capability)",
+    )
+
+
+class Lift(Frozen):
+    """How the cap disappears when the pause ends."""
+
+    kind: Literal["abrupt", "phased"] = "abrupt"
+    ramp_ooms_per_year: float = Field(
+        1.0, gt=0.0, le=20.0, description="phased lift: cap rises by this many OOM per year"
+    )
+
+
+class Enforcement(Frozen):
+    """How well the pause is enforced against covert training (DESIGN §2 item 7)."""
+
+    detection_hazard_per_year: float = Field(
+        0.3, ge=0.0, le=20.0, description="yearly hazard that an active covert project is caught"
+    )
+    chip_mechanism_coverage: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="share of AI chips with enforceable on-chip mechanisms (remote disable)",
+    )
+    monitored_run_cost_usd: float = Field(
+        1e7,
+        ge=1e3,
+        le=1e12,
+        description="cost of the smallest training run enforcement reliably sees; covert "
+        "training grows as a cap-sized run becomes cheaper than this",
+    )
+
+
+class Policy(Frozen):
+    """A pause design. The counterfactual is :meth:`Policy.none`."""
+
+    name: str = "no-pause"
+    description: str = ""
+    coalition: Coalition = Coalition()
+    start_year: float = Field(2027.0, ge=1950.0, le=2300.0)
+    end: EndRule = EndRule()
+    cap: Cap = Cap()
+    lift: Lift = Lift()
+    hardware_rnd_paused: bool = Field(
+        False, description="the pause also stops the coalition's hardware R&D"
+    )
+    chip_production_paused: bool = Field(
+        False, description="the coalition also stops producing AI chips while paused"
+    )
+    enforcement: Enforcement = Enforcement()
+
+    @classmethod
+    def none(cls) -> Policy:
+        """No pause: the counterfactual of every comparison."""
+        return cls(name="no-pause", description="No pause (the counterfactual).")
+
+    @property
+    def is_none(self) -> bool:
+        """True when no actor ever pauses."""
+        return not self.coalition.everyone_ever
+
+    def check_actors(self, actors: tuple[str, ...]) -> None:
+        """Raise ``ValueError`` if the coalition names an actor the world does not have."""
+        named = [("policy.coalition.members", a) for a in self.coalition.members]
+        named += [("policy.coalition.joins", j.actor) for j in self.coalition.joins]
+        named += [("policy.coalition.defections", d.actor) for d in self.coalition.defections]
+        for where, a in named:
+            if a not in actors:
+                raise ValueError(f"{where}: unknown actor '{a}'; the world has {list(actors)}")
