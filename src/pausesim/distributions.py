@@ -18,7 +18,7 @@ from typing import Annotated, Literal, Union
 
 import numpy as np
 from pydantic import Field, model_validator
-from scipy import special, stats
+from scipy import special
 
 from pausesim._frozen import Frozen
 
@@ -274,7 +274,7 @@ class Beta(_Base):
 
     def cdf(self, x):
         z = (np.asarray(x, dtype=float) - self.low) / (self.high - self.low)
-        return stats.beta.cdf(z, self.a, self.b)
+        return special.betainc(self.a, self.b, np.clip(z, 0.0, 1.0))
 
     def support(self):
         return self.low, self.high

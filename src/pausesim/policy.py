@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from pausesim._frozen import Frozen
 
@@ -72,8 +72,17 @@ class Cap(Frozen):
 class EndRule(Frozen):
     """When the pause ends. The first rule to fire lifts it."""
 
-    duration_years: float | None = Field(
-        5.0, gt=0.0, le=200.0, description="fixed duration; null for no fixed end"
+    @field_validator("duration_years")
+    @classmethod
+    def _duration(cls, v: float) -> float:
+        if not (v <= 200.0 or math.isinf(v)):
+            raise ValueError(f"duration_years must be at most 200 or inf (no fixed end), got {v:g}")
+        return v
+
+    duration_years: float = Field(
+        5.0,
+        gt=0.0,
+        description="fixed duration in years (at most 200); inf for no fixed end",
     )
     forced_margin_ooms: float | None = Field(
         None,

@@ -1,0 +1,71 @@
+"""Algorithmic efficiency, diffusion and brain drain (DESIGN §2 items 4 and 8), in log10."""
+
+from __future__ import annotations
+
+import numpy as np
+
+LOG10_2 = np.log10(2.0)
+
+
+def frontier_alg_rate(halving_months: np.ndarray) -> np.ndarray:
+    """OOM per year of algorithmic progress: ``log10(2) * 12 / tau`` (Ho et al. 2024)."""
+    return LOG10_2 * 12.0 / halving_months
+
+
+def research_effort(research: np.ndarray, research_ref: np.ndarray, elasticity: np.ndarray):
+    """Effort multiplier ``(R_a / R_ref)^lambda`` (Davidson's parallelization penalty)."""
+    return (research / research_ref) ** elasticity
+
+
+def alg_growth(
+    rate: np.ndarray,
+    effort: np.ndarray,
+    paused: np.ndarray,
+    rate_during_pause: np.ndarray,
+) -> np.ndarray:
+    """Yearly growth of log10 efficiency per actor.
+
+    The frontier rate scaled by the actor's research effort (:func:`research_effort`) and by
+    ``rho`` for a paused actor.
+    """
+    return rate * effort * np.where(paused, rate_during_pause, 1.0)
+
+
+def diffusion(
+    efficiency: np.ndarray, rate: np.ndarray, diffusion_rate: np.ndarray, lag_years: np.ndarray
+) -> np.ndarray:
+    """Yearly catch-up ``kappa * max(0, alpha_leader - lag * rate - alpha_a)``.
+
+    Publication, leaks and open weights let followers close the gap to the leader, short of a
+    lead of ``lag`` years that the leader keeps.
+    """
+    target = efficiency.max(axis=0) - lag_years * rate
+    return diffusion_rate * np.maximum(0.0, target - efficiency)
+
+
+def brain_drain(
+    research: np.ndarray, paused: np.ndarray, rate: np.ndarray, dt: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Researchers moving from paused to non-pause actors in one step.
+
+    Returns ``(new_research, inflow)``: each paused actor loses ``m dt`` of its researchers;
+    they join non-pause actors in proportion to those actors' research shares. With no
+    non-pause actor there is nowhere to go and nobody moves.
+    """
+    open_ = ~paused
+    receivers = np.where(open_, research, 0.0)
+    total_receivers = receivers.sum(axis=0)
+    can_move = total_receivers > 0
+    outflow = np.where(paused & can_move, research * rate * dt, 0.0)
+    moved = outflow.sum(axis=0)
+    inflow = np.where(can_move, moved * receivers / np.where(can_move, total_receivers, 1.0), 0.0)
+    return research - outflow + inflow, inflow
+
+
+def receive_migrants(
+    culture: np.ndarray, research: np.ndarray, inflow: np.ndarray, migrant_culture: np.ndarray
+) -> np.ndarray:
+    """Safety culture of receivers after migrants join: the research-weighted mean."""
+    new_total = research + inflow
+    mixed = (culture * research + migrant_culture * inflow) / np.where(new_total > 0, new_total, 1.0)
+    return np.where(inflow > 0, mixed, culture)

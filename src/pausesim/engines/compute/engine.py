@@ -1,0 +1,308 @@
+"""The ``compute`` engine: the essay's multi-actor model of compute, algorithms and the pause.
+
+State lives in log10 space (DESIGN §10): ``+1`` is one order of magnitude, so caps and overhangs
+are differences. All samples and actors advance together; the only Python loop is over time.
+Each step follows the same order:
+
+1. pause state: start, lift rules (on the state of the previous step), cap;
+2. hardware price-performance, and each actor's access to it;
+3. budgets, feasible compute, the largest legal run (scale-up limit and cap);
+4. algorithms (effort, pause slowdown, diffusion) and brain drain;
+5. covert sector, inference gains, effective compute, frontier shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from pausesim.engines.base import annotate
+from pausesim.engines.compute import algorithms, covert, frontier, hardware, pause, spending, training
+from pausesim.engines.compute.parameters import CATALOG, DEFAULT_ACTORS
+from pausesim.grid import TimeGrid
+from pausesim.params.catalog import Catalog
+from pausesim.params.sampling import SampledParams
+from pausesim.policy import Policy
+
+SECTORS = ("legal", "covert")
+
+#: Trajectories stored per (time, actor, sample); float32 halves memory at ~1e-6 relative
+#: precision, far below the model's uncertainty.
+_ACTOR_VARS = (
+    "capability",
+    "effective_compute",
+    "physical_compute",
+    "feasible_compute",
+    "algorithmic_efficiency",
+    "hardware_price_performance",
+    "budget",
+    "research_share",
+    "safety_culture",
+    "covert_share",
+    "deployed_capability",
+)
+
+
+@dataclass(frozen=True)
+class ComputeEngine:
+    """Multi-actor compute-and-algorithms engine (DESIGN §2)."""
+
+    name: str = "compute"
+    dtype: type = np.float32
+
+    @property
+    def catalog(self) -> Catalog:
+        """Parameters of the engine."""
+        return CATALOG
+
+    @property
+    def default_actors(self) -> tuple[str, ...]:
+        """Actors of the default world."""
+        return DEFAULT_ACTORS
+
+    def simulate(
+        self,
+        params: SampledParams,
+        policy: Policy,
+        grid: TimeGrid,
+        rng: np.random.Generator,
+    ) -> xr.Dataset:
+        """Run all samples over the grid; see the module docstring for the step order."""
+        policy.check_actors(params.actors)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            out = _run(params, policy, grid, rng, self.dtype)
+        return _to_dataset(out, params, policy, grid)
+
+
+ENGINE = ComputeEngine()
+
+
+def _run(sp: SampledParams, policy: Policy, grid: TimeGrid, rng: np.random.Generator, dtype) -> dict:
+    times = grid.times
+    dt = grid.step
+    n, n_act, n_t = sp.n, len(sp.actors), len(times)
+    member = pause.membership(policy, sp.actors, times)
+    # Actor-major layout: per-actor quantities are (actor, sample), so reductions over actors
+    # are element-wise operations on a few long rows.
+    p = {k: (v.T.copy() if v.ndim == 2 else v) for k, v in sp.values.items()}
+
+    # -- outputs, time-major so each step writes a contiguous block -------------------------
+    out = {v: np.empty((n_t, n_act, n), dtype=dtype) for v in _ACTOR_VARS}
+    out["frontier_share"] = np.empty((n_t, len(SECTORS), n_act, n), dtype=dtype)
+    for v in ("frontier_capability", "low_safety_frontier_share", "cap"):
+        out[v] = np.empty((n_t, n), dtype=dtype)
+    out["paused"] = np.zeros((n_t, n_act, n), dtype=bool)
+
+    # -- initial state ----------------------------------------------------------------------
+    t_hw = p["hw_doubling_years"]
+    price = np.log10(p["initial_frontier_compute_flop"] / p["initial_frontier_cost_usd"])
+    access = hardware.actor_access(price, p["hw_access_lag_years"], t_hw)
+    ceiling0, ceiling_slope = spending.spend_ceiling(
+        p["gdp_usd"], p["gdp_growth_per_year"], p["spend_ceiling_gdp_share"]
+    )
+    budget = np.minimum(
+        np.log10(p["initial_frontier_cost_usd"] * p["initial_spend_fraction"]), ceiling0
+    )
+    log_growth = np.log10(p["spend_growth_per_year"])
+    log_boost = np.log10(1.0 + p["opportunistic_spend_boost"])
+    feasible = budget + access
+    run = feasible.copy()
+    e_ref = np.log10(p["reference_compute_flop"])
+    alg_rate = algorithms.frontier_alg_rate(p["alg_halving_months"])
+    # Calibrate each actor's initial efficiency so that its capability trails the leader's by
+    # its sourced gap in years of baseline frontier growth (spending + hardware + algorithms).
+    baseline_speed = np.log10(p["spend_growth_per_year"]) + hardware.LOG10_2 / t_hw + alg_rate
+    efficiency = run.max(axis=0) - p["initial_capability_gap_years"] * baseline_speed - run
+    efficiency -= efficiency.max(axis=0)  # the most efficient actor starts at 0
+    research = p["research_share"].copy()
+    # Effort is measured against the leading research actor, so moving researchers between
+    # actors moves progress rather than creating it (DESIGN §10: (R_a / R_ref)^lambda).
+    research_ref = research.max(axis=0)
+    effort = algorithms.research_effort(research, research_ref, p["research_elasticity"])
+    culture = p["safety_culture"].copy()
+    covert_culture = np.broadcast_to(p["covert_safety_culture"], culture.shape)
+    max_step = np.log10(p["max_scaleup_per_year"]) * dt
+
+    in_force = np.zeros(n, dtype=bool)
+    started = False
+    t_start = np.nan
+    cap0 = np.full(n, np.inf)
+    cap = np.full(n, np.inf)
+    cap_at_lift = np.full(n, np.inf)
+    lift_time = np.full(n, np.nan)
+    covert_alive = np.ones((n_act, n), dtype=bool)
+    access_at_bind = access.copy()
+    capability = run + efficiency - e_ref
+    monitored = np.log10(policy.enforcement.monitored_run_cost_usd)
+    no_covert, no_covert_e = np.zeros((n_act, n)), np.full((n_act, n), -np.inf)
+
+    for k in range(n_t):
+        t = times[k]
+        u_politics = rng.random(n)
+        u_detect = rng.random((n_act, n))
+        coalition = member[k]
+
+        # 1. pause state: start, lift rules on last step's state, cap -------------------------
+        if not started and not policy.is_none and t >= policy.start_year - 1e-9:
+            started, t_start = True, t
+            cap0 = pause.initial_cap(policy, run)
+            in_force[:] = True
+        elif started:
+            lifted_now = pause.lift_now(
+                policy,
+                in_force=in_force,
+                t_next=t,
+                dt=dt,
+                coalition_capability=_best(capability, coalition),
+                outsider_capability=_best(capability, ~coalition),
+                u_politics=u_politics,
+            )
+            cap_now = pause.cap_in_force(policy, cap0, t - t_start)
+            cap_at_lift = np.where(lifted_now, cap_now, cap_at_lift)
+            lift_time = np.where(lifted_now, t, lift_time)
+            in_force &= ~lifted_now
+        if started:
+            cap = np.where(
+                in_force,
+                pause.cap_in_force(policy, cap0, t - t_start),
+                pause.cap_after_lift(policy, cap_at_lift, t - lift_time),
+            )
+        paused = in_force & coalition[:, None]
+        actor_cap = np.where(coalition[:, None], cap, np.inf)
+
+        if k > 0:
+            # 2. hardware ---------------------------------------------------------------------
+            any_paused = paused.any()
+            paused_spend = _paused_spend_share(budget, paused) if any_paused else 0.0
+            paused_rnd = (
+                (p["hw_rnd_share"] * paused).sum(axis=0)
+                if policy.hardware_rnd_paused and any_paused
+                else 0.0
+            )
+            price = price + dt * hardware.hardware_rate(t_hw, paused_rnd, p["hw_endogeneity"], paused_spend)
+            access = hardware.actor_access(price, p["hw_access_lag_years"], t_hw)
+
+            # 3. budgets, feasible compute ----------------------------------------------------
+            chip_slow = (
+                np.minimum(1.0, (p["chip_production_share"] * paused).sum(axis=0))
+                if policy.chip_production_paused
+                else 0.0
+            )
+            growth = spending.budget_growth(
+                log_growth, log_boost, paused, paused.any(axis=0),
+                p["paused_spend_growth_fraction"], chip_slow,
+            )
+            ceiling = ceiling0 + ceiling_slope * (t - times[0])
+            budget = np.minimum(budget + dt * growth, np.maximum(ceiling, budget))
+            feasible = budget + access
+        # ... and the largest legal run (scale-up limit and cap).
+        run = training.largest_run(feasible, run, max_step if k > 0 else np.inf, actor_cap)
+
+        if k > 0:
+            # 4. algorithms and brain drain ---------------------------------------------------
+            efficiency = efficiency + dt * algorithms.alg_growth(
+                alg_rate, effort, paused, p["alg_rate_during_pause"]
+            )
+            efficiency = efficiency + dt * algorithms.diffusion(
+                efficiency, alg_rate, p["alg_diffusion_rate"], p["alg_diffusion_lag_years"]
+            )
+            if any_paused:
+                staying = research
+                research, inflow = algorithms.brain_drain(
+                    research, paused, p["brain_drain_per_year"], dt
+                )
+                culture = algorithms.receive_migrants(
+                    culture, staying, inflow, p["migrant_safety_culture"]
+                )
+                effort = algorithms.research_effort(research, research_ref, p["research_elasticity"])
+
+        # 5. covert sector, inference, frontier -------------------------------------------------
+        outsiders = ~coalition
+        outsourced = (access[outsiders] if outsiders.any() else access).max(axis=0)
+        if started:
+            covert_alive &= ~paused | covert.survives_detection(
+                u_detect, policy.enforcement.detection_hazard_per_year, dt
+            )
+        if paused.any():
+            sigma = np.where(
+                paused & covert_alive,
+                covert.covert_share(
+                    p["covert_share_max"], p["covert_logistic_width_ooms"], cap, outsourced,
+                    monitored, policy.enforcement.chip_mechanism_coverage,
+                ),
+                0.0,
+            )
+            covert_e = (
+                np.log10(sigma) + budget + outsourced + efficiency - p["covert_alg_penalty_ooms"]
+            )
+        else:
+            sigma, covert_e = no_covert, no_covert_e
+        sector_e = np.stack([run + efficiency, covert_e])
+        best_e = np.maximum(sector_e[0], sector_e[1])
+        capability = best_e - e_ref
+        shares = frontier.frontier_shares(sector_e)
+
+        binding = np.isfinite(actor_cap) & (run < feasible - 1e-12)
+        access_at_bind = np.where(binding, access_at_bind, access)
+
+        o = out
+        o["capability"][k] = capability
+        o["effective_compute"][k] = best_e
+        o["physical_compute"][k] = run
+        o["feasible_compute"][k] = feasible
+        o["algorithmic_efficiency"][k] = efficiency
+        o["hardware_price_performance"][k] = access
+        o["budget"][k] = budget
+        o["research_share"][k] = research
+        o["safety_culture"][k] = culture
+        o["covert_share"][k] = sigma
+        o["deployed_capability"][k] = capability + p["inference_gain"] * (access - access_at_bind)
+        o["frontier_share"][k] = shares
+        o["frontier_capability"][k] = capability.max(axis=0)
+        o["low_safety_frontier_share"][k] = frontier.low_safety_share(
+            shares, np.stack([culture, covert_culture]), p["low_safety_threshold"]
+        )
+        o["cap"][k] = cap
+        o["paused"][k] = paused
+    out["in_coalition"] = np.broadcast_to(member[:, :, None], (n_t, n_act, n))
+    out["lift_time"] = lift_time
+    return out
+
+
+def _paused_spend_share(budget: np.ndarray, paused: np.ndarray) -> np.ndarray:
+    """Share of frontier spending (``10**budget`` summed over actors) that is paused."""
+    w = np.exp(frontier.LN10 * (budget - budget.max(axis=0)))
+    return (w * paused).sum(axis=0) / w.sum(axis=0)
+
+
+def _best(capability: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Best capability among the actors in ``mask`` (``-inf`` if none)."""
+    if not mask.any():
+        return np.full(capability.shape[1], -np.inf)
+    return capability[mask].max(axis=0)
+
+
+def _to_dataset(out: dict, p: SampledParams, policy: Policy, grid: TimeGrid) -> xr.Dataset:
+    coords = {
+        "sample": np.arange(p.n),
+        "actor": list(p.actors),
+        "sector": list(SECTORS),
+        "time": grid.times,
+    }
+    data = {}
+    for name, arr in out.items():
+        if name == "lift_time":
+            data[name] = (("sample",), arr)
+        elif arr.ndim == 2:
+            data[name] = (("sample", "time"), arr.T)
+        elif arr.ndim == 3:  # (time, actor, sample)
+            data[name] = (("sample", "actor", "time"), arr.transpose(2, 1, 0))
+        else:  # (time, sector, actor, sample)
+            data[name] = (("sample", "actor", "sector", "time"), arr.transpose(3, 2, 1, 0))
+    ds = xr.Dataset(data, coords=coords)
+    core = ds["capability"].values
+    ds["sample_failed"] = (("sample",), ~np.isfinite(core).all(axis=(1, 2)))
+    ds.attrs.update(engine="compute", policy=policy.name, n_failed=int(ds["sample_failed"].sum()))
+    return annotate(ds)

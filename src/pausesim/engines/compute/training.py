@@ -1,0 +1,17 @@
+"""The largest legal training run (DESIGN §2 item 3), in log10 FLOP."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def largest_run(
+    feasible: np.ndarray, previous: np.ndarray, max_step: np.ndarray, cap: np.ndarray
+) -> np.ndarray:
+    """``min(feasible, previous + log10(k_up) dt, cap)``.
+
+    The run is what the budget buys at the actor's price-performance, grows at most by the
+    scale-up limit per step (datacenter, power and fab lead times turn a jump into a ramp) and
+    never exceeds the cap that applies to the actor (``+inf`` outside a pause).
+    """
+    return np.minimum(np.minimum(feasible, previous + max_step), cap)

@@ -1,0 +1,72 @@
+"""Assemble the per-sample metrics of one run into a labelled Dataset."""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from pausesim.metrics.trajectory import crossing_time, max_jump, overhang_at_lift, value_at
+from pausesim.policy import Policy
+
+#: metric name -> (unit, description); every metric of :func:`run_metrics`.
+RUN_METRICS: dict[str, tuple[str, str]] = {
+    "danger_year": ("year", "first year the frontier reaches the danger level"),
+    "takeoff_years": ("year", "years from the takeoff-start level to the takeoff-end level"),
+    "max_jump_ooms_per_year": ("OOM/yr", "largest rise of frontier capability over the jump window"),
+    "overhang_ooms": ("OOM", "compute the coalition could use but does not, at the lift"),
+    "lift_year": ("year", "when the pause ended"),
+    "pause_years": ("year", "how long the pause was in force"),
+    "capability_end": ("OOM", "frontier capability at the end of the grid"),
+    "low_safety_share_at_danger": ("1", "frontier share of low-safety labs when the danger level is reached"),
+    "low_safety_share_max": ("1", "largest frontier share of low-safety labs over the grid"),
+    "coalition_share_at_danger": ("1", "frontier share of coalition actors (legal and covert) at the danger level"),
+    "covert_share_at_danger": ("1", "frontier share of covert labs at the danger level"),
+    "frontier_share_at_danger": ("1", "frontier share per actor at the danger level"),
+}
+
+
+def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
+    """Per-sample metrics of a run.
+
+    ``settings`` is a :class:`~pausesim.scenario.MetricSettings` (levels in OOM above the
+    reference, jump window).
+    """
+    times = ds["time"].values
+    frontier = ds["frontier_capability"].values
+    danger = crossing_time(frontier, times, settings.danger_level_ooms)
+    t_from = crossing_time(frontier, times, settings.takeoff_from_ooms)
+    t_to = crossing_time(frontier, times, settings.takeoff_to_ooms)
+    lift = ds["lift_time"].values
+    start = policy.start_year if not policy.is_none else np.nan
+    shares = ds["frontier_share"]  # (sample, actor, sector, time)
+    per_actor = shares.sum("sector").values
+    members = list(policy.coalition.everyone_ever)
+    coalition_share = shares.sel(actor=members).sum(("actor", "sector")).values if members else np.zeros_like(frontier)
+    covert_share = (
+        shares.sel(sector="covert").sum("actor").values
+        if "covert" in shares["sector"].values
+        else np.zeros_like(frontier)
+    )
+    low = ds["low_safety_frontier_share"].values
+    data = {
+        "danger_year": danger,
+        "takeoff_years": t_to - t_from,
+        "max_jump_ooms_per_year": max_jump(frontier, times, settings.jump_window_years),
+        "overhang_ooms": overhang_at_lift(ds, policy),
+        "lift_year": lift,
+        "pause_years": np.where(np.isfinite(lift), lift - start, np.nan),
+        "capability_end": frontier[:, -1].astype(float),
+        "low_safety_share_at_danger": value_at(low, times, danger),
+        "low_safety_share_max": low.max(axis=1).astype(float),
+        "coalition_share_at_danger": value_at(coalition_share, times, danger),
+        "covert_share_at_danger": value_at(covert_share, times, danger),
+    }
+    out = xr.Dataset(
+        {k: (("sample",), np.asarray(v, dtype=float)) for k, v in data.items()},
+        coords={"sample": ds["sample"].values, "actor": ds["actor"].values},
+    )
+    out["frontier_share_at_danger"] = (("sample", "actor"), value_at(per_actor, times, danger))
+    out["sample_failed"] = ds["sample_failed"]
+    for k, (unit, desc) in RUN_METRICS.items():
+        out[k].attrs.update(units=unit, description=desc)
+    return out

@@ -1,0 +1,43 @@
+"""Median and 90% interval of every metric, with undefined samples counted, not dropped."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+
+def summarize(metrics: xr.Dataset, quantiles=(0.05, 0.5, 0.95)) -> pd.DataFrame:
+    """One row per scalar metric (and per actor for per-actor metrics).
+
+    Columns: ``n``, ``n_undefined`` (NaN: the level was never reached, the pause never lifted,
+    or the sample failed), ``mean``, and the requested quantiles over the defined samples
+    (``p5``, ``median``, ``p95`` by default). Boolean variables are skipped.
+    """
+    rows = []
+    for name, da in metrics.data_vars.items():
+        if da.dtype == bool or "sample" not in da.dims:
+            continue
+        extra = [d for d in da.dims if d != "sample"]
+        if extra:
+            for label in da[extra[0]].values:
+                rows.append(_row(f"{name}[{label}]", da.sel({extra[0]: label}).values, quantiles))
+        else:
+            rows.append(_row(name, da.values, quantiles))
+    df = pd.DataFrame(rows).set_index("metric")
+    return df
+
+
+def _row(name: str, values: np.ndarray, quantiles) -> dict:
+    v = np.asarray(values, dtype=float).ravel()
+    ok = np.isfinite(v)
+    row = {"metric": name, "n": v.size, "n_undefined": int((~ok).sum())}
+    row["mean"] = float(v[ok].mean()) if ok.any() else np.nan
+    qs = np.quantile(v[ok], quantiles) if ok.any() else [np.nan] * len(quantiles)
+    for q, x in zip(quantiles, qs, strict=True):
+        row[_qname(q)] = float(x)
+    return row
+
+
+def _qname(q: float) -> str:
+    return "median" if q == 0.5 else f"p{round(q * 100):g}"

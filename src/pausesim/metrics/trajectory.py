@@ -1,0 +1,75 @@
+"""Per-sample metrics of one run (DESIGN §5), computed from the common engine outputs.
+
+Each function is small and pure over whole arrays. A metric that is undefined for a sample
+(a level never reached, a pause never lifted) is NaN there; :func:`summarize` counts those
+samples instead of dropping them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+from pausesim.policy import Policy
+
+
+def crossing_time(series: np.ndarray, times: np.ndarray, level: float) -> np.ndarray:
+    """First time each row of ``series`` ``(sample, time)`` reaches ``level``.
+
+    Linear interpolation between grid points; the first grid point if already above; NaN if
+    never reached within the grid.
+    """
+    above = series >= level
+    reached = above.any(axis=1)
+    k = np.argmax(above, axis=1)
+    prev = np.maximum(k - 1, 0)
+    rows = np.arange(series.shape[0])
+    y0, y1 = series[rows, prev].astype(float), series[rows, k].astype(float)
+    t0, t1 = times[prev], times[k]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.where(y1 > y0, (level - y0) / (y1 - y0), 1.0)
+    t = np.where(k == 0, times[0], t0 + np.clip(frac, 0.0, 1.0) * (t1 - t0))
+    return np.where(reached, t, np.nan)
+
+
+def max_jump(series: np.ndarray, times: np.ndarray, window_years: float) -> np.ndarray:
+    """Largest rise of ``series`` over any ``window_years``, per year (OOM/yr for capability).
+
+    The window is rounded to whole grid steps; a grid shorter than the window gives NaN.
+    """
+    step = times[1] - times[0] if len(times) > 1 else np.nan
+    w = int(round(window_years / step)) if np.isfinite(step) else 0
+    if w < 1 or w >= series.shape[1]:
+        return np.full(series.shape[0], np.nan)
+    rise = series[:, w:].astype(float) - series[:, :-w].astype(float)
+    return rise.max(axis=1) / (w * step)
+
+
+def overhang_at_lift(ds: xr.Dataset, policy: Policy) -> np.ndarray:
+    """Orders of magnitude of compute the coalition could use but does not, when the pause lifts.
+
+    ``max over coalition actors of (feasible - physical compute)`` on the last grid point before
+    the lift. Zero when nobody pauses; NaN when the pause is still in force at the end of the
+    grid (the overhang is then still growing).
+    """
+    n = ds.sizes["sample"]
+    if policy.is_none:
+        return np.zeros(n)
+    lift = ds["lift_time"].values
+    times = ds["time"].values
+    idx = np.clip(np.searchsorted(times, lift - 1e-9) - 1, 0, len(times) - 1)
+    gap = (ds["feasible_compute"] - ds["physical_compute"]).where(ds["in_coalition"])
+    gap = gap.max("actor").fillna(0.0).values  # (sample, time)
+    value = gap[np.arange(n), idx]
+    return np.where(np.isfinite(lift), value, np.nan)
+
+
+def value_at(series: np.ndarray, times: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """Value of ``series`` ``(sample, ..., time)`` at the grid point at or after ``when``.
+
+    NaN where ``when`` is NaN.
+    """
+    idx = np.clip(np.searchsorted(times, np.nan_to_num(when, nan=times[0]) - 1e-9), 0, len(times) - 1)
+    picked = np.take_along_axis(series, idx.reshape((-1,) + (1,) * (series.ndim - 1)), axis=-1)[..., 0]
+    mask = np.isnan(when).reshape((-1,) + (1,) * (picked.ndim - 1))
+    return np.where(mask, np.nan, picked)
