@@ -1,0 +1,84 @@
+"""Rich tables for the command line (presentation only; the numbers come from the core)."""
+
+from __future__ import annotations
+
+import math
+
+from rich.table import Table
+
+from pausesim.metrics.compute import RUN_METRICS
+
+
+def _fmt(x: float) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "—"
+    if abs(x) >= 1000:
+        return f"{x:.1f}"
+    return f"{x:.3g}" if abs(x) < 0.01 and x != 0 else f"{x:.2f}"
+
+
+def _interval(row) -> str:
+    return f"[{_fmt(row['p5'])}, {_fmt(row['p95'])}]"
+
+
+def _undefined(row) -> str:
+    u = int(row["n_undefined"])
+    return f"{u} of {int(row['n'])}" if u else "0"
+
+
+def run_table(result) -> Table:
+    """Median and 90% interval of every metric of one run."""
+    s = result.summary()
+    t = Table(title=f"{result.scenario.name}: {result.scenario.samples} samples, seed {result.scenario.seed}")
+    t.add_column("metric")
+    t.add_column("unit")
+    t.add_column("median", justify="right")
+    t.add_column("90% interval", justify="right")
+    t.add_column("undefined", justify="right")
+    for name, row in s.iterrows():
+        unit = RUN_METRICS.get(name.split("[")[0], ("", ""))[0]
+        t.add_row(name, unit, _fmt(row["median"]), _interval(row), _undefined(row))
+    t.caption = f"{result.n_failed} samples failed (NaN/overflow); undefined = level never reached or pause never lifted"
+    return t
+
+
+def comparison_table(comparison) -> Table:
+    """Policy vs no pause: medians side by side, then the per-sample deltas."""
+    s = comparison.summary()
+    sc = comparison.scenario
+    t = Table(title=f"{sc.policy.name} vs no pause — {sc.samples} sampled worlds, seed {sc.seed}")
+    t.add_column("metric")
+    t.add_column("pause: median [90%]", justify="right")
+    t.add_column("no pause: median [90%]", justify="right")
+    t.add_column("undefined (pause / none)", justify="right")
+    pol, cf = s.loc["policy"], s.loc["counterfactual"]
+    for name in pol.index:
+        a, b = pol.loc[name], cf.loc[name]
+        t.add_row(
+            name,
+            f"{_fmt(a['median'])} {_interval(a)}",
+            f"{_fmt(b['median'])} {_interval(b)}",
+            f"{int(a['n_undefined'])} / {int(b['n_undefined'])}",
+        )
+    t.add_section()
+    for name, row in s.loc["comparison"].iterrows():
+        t.add_row(f"[bold]{name}[/]", f"{_fmt(row['median'])} {_interval(row)}", "", _undefined(row))
+    failed = comparison.policy.n_failed + comparison.counterfactual.n_failed
+    beyond = comparison.deltas.attrs.get("n_danger_beyond_grid_policy_only", 0)
+    t.caption = (
+        f"Same sampled worlds under both policies (common random numbers). {failed} failed samples. "
+        f"delay undefined where the danger level is not reached in one run ({beyond} reach it only "
+        "without the pause)."
+    )
+    return t
+
+
+def params_table(records: list[dict], engine: str) -> Table:
+    """The parameter catalog as a table."""
+    t = Table(title=f"Parameters of the {engine} engine", show_lines=True)
+    for col in ("name", "unit", "default", "range", "source"):
+        t.add_column(col, overflow="fold")
+    for r in records:
+        default = r["default"] + (f"\n{r['actor_defaults']}" if r["actor_defaults"] else "")
+        t.add_row(r["name"], r["unit"], default, f"[{r['min']:g}, {r['max']:g}]", r["source"])
+    return t

@@ -1,0 +1,261 @@
+"""Run scenarios: sample worlds in chunks, simulate, reduce, and compare policies (DESIGN §1, §8).
+
+The Monte Carlo is split into chunks of ``chunk_size`` samples. Chunk ``i`` draws its
+parameters and its policy events from generators seeded by ``(seed, i)``, so a run is
+reproducible from (scenario, seed, chunk size, version) whatever executor runs the chunks, and
+a comparison evaluates the policy and the counterfactual on the *same* sampled worlds (common
+random numbers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import xarray as xr
+
+from pausesim import __version__
+from pausesim.engines import get_engine
+from pausesim.executor import Executor, LocalExecutor
+from pausesim.metrics import run_metrics, summarize
+from pausesim.params.sampling import sample_params
+from pausesim.policy import Policy
+from pausesim.reduce import QuantileReducer
+from pausesim.scenario import Scenario, to_toml
+
+#: Default number of samples per chunk; part of what makes a run reproducible.
+CHUNK_SIZE = 5_000
+
+Keep = Literal["full", "quantiles", "none"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """Trajectories and per-sample metrics of one policy on the scenario's sampled worlds.
+
+    ``trajectories`` has dim ``sample`` (``keep="full"``) or ``quantile`` (``keep="quantiles"``;
+    boolean variables become the fraction of samples where they hold), or is empty
+    (``keep="none"``). ``metrics`` always has every sample.
+    """
+
+    scenario: Scenario
+    policy: Policy
+    trajectories: xr.Dataset
+    metrics: xr.Dataset
+    params: xr.Dataset
+
+    @property
+    def n_failed(self) -> int:
+        """Samples that hit NaN or overflow (kept, flagged in ``metrics.sample_failed``)."""
+        return int(self.metrics["sample_failed"].sum())
+
+    def summary(self) -> pd.DataFrame:
+        """Median, 90% interval and undefined count of every metric."""
+        return summarize(self.metrics)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A policy and the no-pause counterfactual on the same sampled worlds."""
+
+    scenario: Scenario
+    policy: Result
+    counterfactual: Result
+    deltas: xr.Dataset = field(repr=False)
+
+    def summary(self) -> pd.DataFrame:
+        """Per metric: the policy run, the counterfactual, and the per-sample deltas."""
+        parts = [
+            summarize(self.policy.metrics).assign(run="policy"),
+            summarize(self.counterfactual.metrics).assign(run="counterfactual"),
+            summarize(self.deltas).assign(run="comparison"),
+        ]
+        return pd.concat(parts).reset_index().set_index(["run", "metric"])
+
+
+def simulate(
+    scenario: Scenario,
+    *,
+    policy: Policy | None = None,
+    keep: Keep = "full",
+    chunk_size: int = CHUNK_SIZE,
+    executor: Executor | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Result:
+    """Run ``scenario`` (or the same worlds under ``policy``)."""
+    return _run(scenario, [policy or scenario.policy], keep, chunk_size, executor, progress)[0]
+
+
+def compare(
+    scenario: Scenario,
+    *,
+    keep: Keep = "full",
+    chunk_size: int = CHUNK_SIZE,
+    executor: Executor | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Comparison:
+    """The scenario's policy against nobody pausing, with common random numbers."""
+    pol, cf = _run(scenario, [scenario.policy, Policy.none()], keep, chunk_size, executor, progress)
+    return Comparison(scenario, pol, cf, comparison_deltas(pol.metrics, cf.metrics))
+
+
+def comparison_deltas(policy: xr.Dataset, counterfactual: xr.Dataset) -> xr.Dataset:
+    """Per-sample differences between a policy run and its counterfactual (DESIGN §5).
+
+    ``delay_years`` is the delay of the danger level; ``max_jump_ratio`` the largest capability
+    jump relative to the counterfactual's; ``delta_*`` plain differences. NaN where either side
+    is undefined (e.g. the danger level is not reached within the grid).
+    """
+    p, c = policy, counterfactual
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = xr.Dataset(
+            {
+                "delay_years": p["danger_year"] - c["danger_year"],
+                "max_jump_ratio": p["max_jump_ooms_per_year"] / c["max_jump_ooms_per_year"],
+                "delta_takeoff_years": p["takeoff_years"] - c["takeoff_years"],
+                "delta_low_safety_share_at_danger": p["low_safety_share_at_danger"]
+                - c["low_safety_share_at_danger"],
+                "delta_capability_end": p["capability_end"] - c["capability_end"],
+            }
+        )
+    out["delay_years"].attrs.update(units="year", description="danger year, policy minus no pause")
+    out["max_jump_ratio"].attrs.update(units="1", description="max jump, policy over no pause")
+    # A pause can push the danger level past the grid: count it instead of calling it undefined.
+    out.attrs["n_danger_beyond_grid_policy_only"] = int(
+        (np.isnan(p["danger_year"]) & np.isfinite(c["danger_year"])).sum()
+    )
+    return out
+
+
+# -- chunked execution --------------------------------------------------------------------------
+
+
+def _chunk_rngs(seed: int, index: int) -> tuple[np.random.Generator, np.random.Generator]:
+    params = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(index, 0))))
+    events = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(index, 1))))
+    return params, events
+
+
+def _run(scenario, policies, keep, chunk_size, executor, progress) -> list[Result]:
+    engine = get_engine(scenario.engine)
+    actors = scenario.actors
+    overrides = dict(scenario.world.params)
+    correlations = {(c.a, c.b): c.rho for c in scenario.world.correlations}
+    n = scenario.samples
+    bounds = [(lo, min(lo + chunk_size, n)) for lo in range(0, n, chunk_size)]
+
+    def one_chunk(item):
+        index, (lo, hi) = item
+        params_rng, events_seed = _chunk_rngs(scenario.seed, index)
+        sp = sample_params(engine.catalog, actors, overrides, hi - lo, params_rng, correlations)
+        outputs = []
+        for pol in policies:
+            events_rng = _chunk_rngs(scenario.seed, index)[1]  # same events stream per policy
+            ds = engine.simulate(sp, pol, scenario.grid, events_rng)
+            ds = ds.assign_coords(sample=np.arange(lo, hi))
+            m = run_metrics(ds, pol, scenario.metrics)
+            outputs.append((_kept(ds, keep), m))
+        return outputs, sp.to_dataset().assign_coords(sample=np.arange(lo, hi))
+
+    executor = executor or LocalExecutor()
+    reducers = [QuantileReducer() for _ in policies] if keep == "quantiles" else None
+    trajs: list[list[xr.Dataset]] = [[] for _ in policies]
+    metrics: list[list[xr.Dataset]] = [[] for _ in policies]
+    params = []
+    done = 0
+    for outputs, pds in executor.map(one_chunk, list(enumerate(bounds))):
+        for j, (traj, m) in enumerate(outputs):
+            metrics[j].append(m)
+            if reducers is not None:
+                reducers[j].add(traj)
+            elif keep == "full":
+                trajs[j].append(traj)
+        params.append(pds)
+        done += pds.sizes["sample"]
+        if progress is not None:
+            progress(done)
+
+    attrs = _attrs(scenario, chunk_size)
+    results = []
+    for j, pol in enumerate(policies):
+        if reducers is not None:
+            traj = reducers[j].result()
+        elif keep == "full":
+            traj = xr.concat(trajs[j], dim="sample") if len(trajs[j]) > 1 else trajs[j][0]
+        else:
+            traj = xr.Dataset()
+        mets = xr.concat(metrics[j], dim="sample") if len(metrics[j]) > 1 else metrics[j][0]
+        n_failed = int(mets["sample_failed"].sum())
+        traj.attrs.update(attrs, policy=pol.name, n_failed=n_failed)
+        mets.attrs.update(attrs, policy=pol.name, n_failed=n_failed)
+        pds = xr.concat(params, dim="sample") if len(params) > 1 else params[0]
+        results.append(Result(scenario, pol, traj, mets, pds))
+    return results
+
+
+def _kept(ds: xr.Dataset, keep: Keep) -> xr.Dataset:
+    if keep == "none":
+        return xr.Dataset()
+    if keep == "full":
+        # Detach from the engine's time-major buffers so concatenation copies once.
+        return ds
+    return ds
+
+
+def _attrs(scenario: Scenario, chunk_size: int) -> dict:
+    return {
+        "scenario": scenario.name,
+        "scenario_toml": to_toml(scenario),
+        "engine": scenario.engine,
+        "seed": scenario.seed,
+        "samples": scenario.samples,
+        "chunk_size": chunk_size,
+        "pausesim_version": __version__,
+    }
+
+
+def save_result(result: Result | Comparison, folder: str | Path, *, trajectories: bool = True) -> list[Path]:
+    """Write a run or comparison to ``folder``: scenario TOML, metrics (Parquet and CSV),
+    summary CSV and, optionally, trajectories (netCDF). Every file is written atomically."""
+    from pausesim.io import atomic_write, save_dataset, save_table
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    with atomic_write(folder / "scenario.toml") as tmp:
+        Path(tmp).write_text(to_toml(result.scenario), encoding="utf-8")
+    written.append(folder / "scenario.toml")
+    runs = (
+        {"policy": result.policy, "counterfactual": result.counterfactual}
+        if isinstance(result, Comparison)
+        else {"policy": result}
+    )
+    for label, r in runs.items():
+        table = _metrics_table(r.metrics)
+        for suffix in ("parquet", "csv"):
+            written.append(save_table(table, folder / f"metrics_{label}.{suffix}"))
+        if trajectories and r.trajectories.data_vars:
+            written.append(save_dataset(r.trajectories, folder / f"trajectories_{label}.nc"))
+    if isinstance(result, Comparison):
+        deltas = result.deltas.to_dataframe().reset_index()
+        for suffix in ("parquet", "csv"):
+            written.append(save_table(deltas, folder / f"deltas.{suffix}"))
+    written.append(save_table(result.summary().reset_index(), folder / "summary.csv"))
+    return written
+
+
+def _metrics_table(metrics: xr.Dataset) -> pd.DataFrame:
+    """Wide table: one row per sample; per-actor metrics become ``name[actor]`` columns."""
+    cols = {}
+    for name, da in metrics.data_vars.items():
+        if da.dims == ("sample",):
+            cols[name] = da.values
+        else:
+            other = [d for d in da.dims if d != "sample"][0]
+            for label in da[other].values:
+                cols[f"{name}[{label}]"] = da.sel({other: label}).values
+    return pd.DataFrame(cols, index=pd.Index(metrics["sample"].values, name="sample")).reset_index()
