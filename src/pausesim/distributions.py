@@ -50,9 +50,7 @@ class _Base(Frozen):
         """Draw ``n`` values; with ``bounds``, from the distribution truncated to them."""
         return self.ppf_within(rng.random(n), bounds)
 
-    def ppf_within(
-        self, u: np.ndarray, bounds: tuple[float, float] | None = None
-    ) -> np.ndarray:
+    def ppf_within(self, u: np.ndarray, bounds: tuple[float, float] | None = None) -> np.ndarray:
         """Quantile function of the distribution truncated to ``bounds``.
 
         Truncation rescales the probability mass inside the bounds (inverse-CDF sampling of the
@@ -312,9 +310,7 @@ def spearman_to_pearson(rho_s: np.ndarray) -> np.ndarray:
     return 2.0 * np.sin(np.pi * np.asarray(rho_s, dtype=float) / 6.0)
 
 
-def correlated_uniforms(
-    rank_corr: np.ndarray, n: int, rng: np.random.Generator
-) -> np.ndarray:
+def correlated_uniforms(rank_corr: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     """Uniforms ``(n, k)`` whose Spearman rank correlation matrix is ``rank_corr``.
 
     Gaussian copula: draw correlated standard normals with the Pearson matrix that corresponds

@@ -135,8 +135,12 @@ def comparison_deltas(policy: xr.Dataset, counterfactual: xr.Dataset) -> xr.Data
 
 
 def _chunk_rngs(seed: int, index: int) -> tuple[np.random.Generator, np.random.Generator]:
-    params = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(index, 0))))
-    events = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(index, 1))))
+    params = np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(index, 0)))
+    )
+    events = np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(index, 1)))
+    )
     return params, events
 
 
@@ -218,9 +222,14 @@ def _attrs(scenario: Scenario, chunk_size: int) -> dict:
     }
 
 
-def save_result(result: Result | Comparison, folder: str | Path, *, trajectories: bool = True) -> list[Path]:
-    """Write a run or comparison to ``folder``: scenario TOML, metrics (Parquet and CSV),
-    summary CSV and, optionally, trajectories (netCDF). Every file is written atomically."""
+def save_result(
+    result: Result | Comparison, folder: str | Path, *, trajectories: bool = True
+) -> list[Path]:
+    """Write a run or comparison to ``folder``, every file atomically.
+
+    Files: the scenario TOML, metrics (Parquet and CSV), the summary CSV and, optionally,
+    trajectories (netCDF).
+    """
     from pausesim.io import atomic_write, save_dataset, save_table
 
     folder = Path(folder)

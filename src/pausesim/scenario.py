@@ -113,7 +113,9 @@ class Scenario(Frozen):
         from pausesim.engines import engine_names, get_engine
 
         if self.engine not in engine_names():
-            raise ValueError(f"engine: unknown engine '{self.engine}'; choose one of {list(engine_names())}")
+            raise ValueError(
+                f"engine: unknown engine '{self.engine}'; choose one of {list(engine_names())}"
+            )
         engine = get_engine(self.engine)
         catalog = engine.catalog
         actors = self.actors
@@ -133,7 +135,9 @@ class Scenario(Frozen):
                     )
                 for actor, dist in value.items():
                     if actor not in actors:
-                        raise ValueError(f"{where}.{actor}: unknown actor; the world has {list(actors)}")
+                        raise ValueError(
+                            f"{where}.{actor}: unknown actor; the world has {list(actors)}"
+                        )
                     param.check_distribution(dist, f"{where}.{actor}")
             else:
                 param.check_distribution(value, where)
@@ -141,7 +145,9 @@ class Scenario(Frozen):
             for x in (c.a, c.b):
                 p = catalog.get(x)
                 if p is None or p.per_actor:
-                    raise ValueError(f"world.correlations: '{x}' is not a scalar parameter of the engine")
+                    raise ValueError(
+                        f"world.correlations: '{x}' is not a scalar parameter of the engine"
+                    )
         return self
 
     @property
@@ -182,7 +188,16 @@ def _format_errors(err: ValidationError, source: str) -> str:
 def _clean_loc(loc: str) -> str:
     # pydantic spells union branches in the location (e.g. 'params.x.point.value'); users
     # only need the path of their file.
-    for tag in (".point", ".uniform", ".loguniform", ".normal", ".lognormal", ".beta", ".dict[str,tagged-union[Point,Uniform,LogUniform,Normal,LogNormal,Beta]]", ".tagged-union[Point,Uniform,LogUniform,Normal,LogNormal,Beta]"):
+    for tag in (
+        ".point",
+        ".uniform",
+        ".loguniform",
+        ".normal",
+        ".lognormal",
+        ".beta",
+        ".dict[str,tagged-union[Point,Uniform,LogUniform,Normal,LogNormal,Beta]]",
+        ".tagged-union[Point,Uniform,LogUniform,Normal,LogNormal,Beta]",
+    ):
         loc = loc.replace(tag, "")
     return loc
 
@@ -237,7 +252,9 @@ def raw_scenario(name_or_path: str | Path) -> tuple[dict[str, Any], str]:
     return preset_data(str(name_or_path)), f"preset '{name_or_path}'"
 
 
-def load(name_or_path: str | Path, overrides: Mapping[str, str] | None = None, **fields) -> Scenario:
+def load(
+    name_or_path: str | Path, overrides: Mapping[str, str] | None = None, **fields
+) -> Scenario:
     """Load a shipped preset or a TOML file, apply ``--set`` overrides and validate.
 
     ``overrides`` maps dotted names (``policy.end.duration_years``, ``world.params.x`` or a bare
@@ -251,8 +268,10 @@ def load(name_or_path: str | Path, overrides: Mapping[str, str] | None = None, *
 
 
 def parse_override_value(text: str, where: str) -> Any:
-    """Parse the value of ``--set name=value`` as a TOML value (numbers, booleans, strings,
-    arrays, inline tables); bare words are strings."""
+    """Parse the value of ``--set name=value`` as a TOML value.
+
+    Numbers, booleans, strings, arrays and inline tables; bare words are strings.
+    """
     try:
         return tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
@@ -261,7 +280,9 @@ def parse_override_value(text: str, where: str) -> Any:
         raise ScenarioError(f"--set {where}: cannot parse value {text!r} as a TOML value") from None
 
 
-def apply_overrides(data: dict[str, Any], overrides: Mapping[str, str], source: str) -> dict[str, Any]:
+def apply_overrides(
+    data: dict[str, Any], overrides: Mapping[str, str], source: str
+) -> dict[str, Any]:
     """Return a deep copy of ``data`` with dotted-name overrides applied."""
     import copy
 
@@ -313,7 +334,9 @@ def _value(v: Any) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int | float):
-        return repr(v) if not isinstance(v, float) or np.isfinite(v) else ("inf" if v > 0 else "-inf")
+        return (
+            repr(v) if not isinstance(v, float) or np.isfinite(v) else ("inf" if v > 0 else "-inf")
+        )
     if isinstance(v, str):
         return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if isinstance(v, list | tuple):

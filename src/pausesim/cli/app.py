@@ -29,8 +29,12 @@ err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 150)
 ScenarioArg = Annotated[
     str, typer.Argument(help="A shipped scenario name (see `pausesim scenarios`) or a .toml file.")
 ]
-SamplesOpt = Annotated[int | None, typer.Option("--samples", "-n", help="Number of sampled worlds.")]
-SeedOpt = Annotated[int | None, typer.Option("--seed", help="Random seed (same seed, same numbers).")]
+SamplesOpt = Annotated[
+    int | None, typer.Option("--samples", "-n", help="Number of sampled worlds.")
+]
+SeedOpt = Annotated[
+    int | None, typer.Option("--seed", help="Random seed (same seed, same numbers).")
+]
 SetOpt = Annotated[
     list[str] | None,
     typer.Option(
@@ -49,8 +53,12 @@ KeepOpt = Annotated[
         "for very large runs) or none (metrics only).",
     ),
 ]
-ChunkOpt = Annotated[int, typer.Option("--chunk-size", min=100, max=1_000_000, help="Samples per chunk.")]
-WorkersOpt = Annotated[int | None, typer.Option("--workers", min=1, max=64, help="Threads for chunks.")]
+ChunkOpt = Annotated[
+    int, typer.Option("--chunk-size", min=100, max=1_000_000, help="Samples per chunk.")
+]
+WorkersOpt = Annotated[
+    int | None, typer.Option("--workers", min=1, max=64, help="Threads for chunks.")
+]
 
 
 def _fail(message: str) -> None:

@@ -29,7 +29,10 @@ def _undefined(row) -> str:
 def run_table(result) -> Table:
     """Median and 90% interval of every metric of one run."""
     s = result.summary()
-    t = Table(title=f"{result.scenario.name}: {result.scenario.samples} samples, seed {result.scenario.seed}")
+    t = Table(
+        title=f"{result.scenario.name}: {result.scenario.samples} samples, "
+        f"seed {result.scenario.seed}"
+    )
     t.add_column("metric")
     t.add_column("unit")
     t.add_column("median", justify="right")
@@ -38,7 +41,10 @@ def run_table(result) -> Table:
     for name, row in s.iterrows():
         unit = RUN_METRICS.get(name.split("[")[0], ("", ""))[0]
         t.add_row(name, unit, _fmt(row["median"]), _interval(row), _undefined(row))
-    t.caption = f"{result.n_failed} samples failed (NaN/overflow); undefined = level never reached or pause never lifted"
+    t.caption = (
+        f"{result.n_failed} samples failed (NaN/overflow); "
+        "undefined = level never reached or pause never lifted"
+    )
     return t
 
 
@@ -62,11 +68,14 @@ def comparison_table(comparison) -> Table:
         )
     t.add_section()
     for name, row in s.loc["comparison"].iterrows():
-        t.add_row(f"[bold]{name}[/]", f"{_fmt(row['median'])} {_interval(row)}", "", _undefined(row))
+        t.add_row(
+            f"[bold]{name}[/]", f"{_fmt(row['median'])} {_interval(row)}", "", _undefined(row)
+        )
     failed = comparison.policy.n_failed + comparison.counterfactual.n_failed
     beyond = comparison.deltas.attrs.get("n_danger_beyond_grid_policy_only", 0)
     t.caption = (
-        f"Same sampled worlds under both policies (common random numbers). {failed} failed samples. "
+        "Same sampled worlds under both policies (common random numbers). "
+        f"{failed} failed samples. "
         f"delay undefined where the danger level is not reached in one run ({beyond} reach it only "
         "without the pause)."
     )

@@ -1,4 +1,4 @@
-"""Simulation engines, one module per engine, all following :class:`~pausesim.engines.base.Engine`."""
+"""Simulation engines: one module each, all following :class:`~pausesim.engines.base.Engine`."""
 
 from __future__ import annotations
 

@@ -12,14 +12,23 @@ from pausesim.policy import Policy
 RUN_METRICS: dict[str, tuple[str, str]] = {
     "danger_year": ("year", "first year the frontier reaches the danger level"),
     "takeoff_years": ("year", "years from the takeoff-start level to the takeoff-end level"),
-    "max_jump_ooms_per_year": ("OOM/yr", "largest rise of frontier capability over the jump window"),
+    "max_jump_ooms_per_year": (
+        "OOM/yr",
+        "largest rise of frontier capability over the jump window",
+    ),
     "overhang_ooms": ("OOM", "compute the coalition could use but does not, at the lift"),
     "lift_year": ("year", "when the pause ended"),
     "pause_years": ("year", "how long the pause was in force"),
     "capability_end": ("OOM", "frontier capability at the end of the grid"),
-    "low_safety_share_at_danger": ("1", "frontier share of low-safety labs when the danger level is reached"),
+    "low_safety_share_at_danger": (
+        "1",
+        "frontier share of low-safety labs when the danger level is reached",
+    ),
     "low_safety_share_max": ("1", "largest frontier share of low-safety labs over the grid"),
-    "coalition_share_at_danger": ("1", "frontier share of coalition actors (legal and covert) at the danger level"),
+    "coalition_share_at_danger": (
+        "1",
+        "frontier share of coalition actors (legal and covert) at the danger level",
+    ),
     "covert_share_at_danger": ("1", "frontier share of covert labs at the danger level"),
     "frontier_share_at_danger": ("1", "frontier share per actor at the danger level"),
 }
@@ -41,7 +50,11 @@ def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
     shares = ds["frontier_share"]  # (sample, actor, sector, time)
     per_actor = shares.sum("sector").values
     members = list(policy.coalition.everyone_ever)
-    coalition_share = shares.sel(actor=members).sum(("actor", "sector")).values if members else np.zeros_like(frontier)
+    coalition_share = (
+        shares.sel(actor=members).sum(("actor", "sector")).values
+        if members
+        else np.zeros_like(frontier)
+    )
     covert_share = (
         shares.sel(sector="covert").sum("actor").values
         if "covert" in shares["sector"].values

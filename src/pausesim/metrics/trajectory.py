@@ -69,7 +69,11 @@ def value_at(series: np.ndarray, times: np.ndarray, when: np.ndarray) -> np.ndar
 
     NaN where ``when`` is NaN.
     """
-    idx = np.clip(np.searchsorted(times, np.nan_to_num(when, nan=times[0]) - 1e-9), 0, len(times) - 1)
-    picked = np.take_along_axis(series, idx.reshape((-1,) + (1,) * (series.ndim - 1)), axis=-1)[..., 0]
+    idx = np.clip(
+        np.searchsorted(times, np.nan_to_num(when, nan=times[0]) - 1e-9), 0, len(times) - 1
+    )
+    picked = np.take_along_axis(series, idx.reshape((-1,) + (1,) * (series.ndim - 1)), axis=-1)[
+        ..., 0
+    ]
     mask = np.isnan(when).reshape((-1,) + (1,) * (picked.ndim - 1))
     return np.where(mask, np.nan, picked)

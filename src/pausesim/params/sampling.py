@@ -42,9 +42,7 @@ class SampledParams:
         for k, v in self.values.items():
             dims = ("sample",) if v.ndim == 1 else ("sample", "actor")
             data[k] = (dims, v)
-        return xr.Dataset(
-            data, coords={"sample": np.arange(self.n), "actor": list(self.actors)}
-        )
+        return xr.Dataset(data, coords={"sample": np.arange(self.n), "actor": list(self.actors)})
 
 
 def sample_params(

@@ -67,5 +67,7 @@ def receive_migrants(
 ) -> np.ndarray:
     """Safety culture of receivers after migrants join: the research-weighted mean."""
     new_total = research + inflow
-    mixed = (culture * research + migrant_culture * inflow) / np.where(new_total > 0, new_total, 1.0)
+    mixed = (culture * research + migrant_culture * inflow) / np.where(
+        new_total > 0, new_total, 1.0
+    )
     return np.where(inflow > 0, mixed, culture)

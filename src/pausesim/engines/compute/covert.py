@@ -27,5 +27,5 @@ def covert_share(
 
 
 def survives_detection(u: np.ndarray, hazard_per_year: float, dt: float) -> np.ndarray:
-    """True where a covert project escapes detection this step (hazard ``h``, prob ``e^{-h dt}``)."""
+    """True where a covert project escapes detection this step (probability ``e^{-h dt}``)."""
     return u >= -np.expm1(-hazard_per_year * dt)

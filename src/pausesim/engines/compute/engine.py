@@ -19,7 +19,15 @@ import numpy as np
 import xarray as xr
 
 from pausesim.engines.base import annotate
-from pausesim.engines.compute import algorithms, covert, frontier, hardware, pause, spending, training
+from pausesim.engines.compute import (
+    algorithms,
+    covert,
+    frontier,
+    hardware,
+    pause,
+    spending,
+    training,
+)
 from pausesim.engines.compute.parameters import CATALOG, DEFAULT_ACTORS
 from pausesim.grid import TimeGrid
 from pausesim.params.catalog import Catalog
@@ -79,7 +87,9 @@ class ComputeEngine:
 ENGINE = ComputeEngine()
 
 
-def _run(sp: SampledParams, policy: Policy, grid: TimeGrid, rng: np.random.Generator, dtype) -> dict:
+def _run(
+    sp: SampledParams, policy: Policy, grid: TimeGrid, rng: np.random.Generator, dtype
+) -> dict:
     times = grid.times
     dt = grid.step
     n, n_act, n_t = sp.n, len(sp.actors), len(times)
@@ -111,11 +121,14 @@ def _run(sp: SampledParams, policy: Policy, grid: TimeGrid, rng: np.random.Gener
     run = feasible.copy()
     e_ref = np.log10(p["reference_compute_flop"])
     alg_rate = algorithms.frontier_alg_rate(p["alg_halving_months"])
-    # Calibrate each actor's initial efficiency so that its capability trails the leader's by
-    # its sourced gap in years of baseline frontier growth (spending + hardware + algorithms).
+    # A constant per-actor offset calibrates the start: each actor's capability trails the
+    # leader's by its sourced gap in years of baseline frontier growth (spending + hardware +
+    # algorithms). It stands for everything that differs at the start (data, talent, chips
+    # used) and does not diffuse; only progress made during the run does.
     baseline_speed = np.log10(p["spend_growth_per_year"]) + hardware.LOG10_2 / t_hw + alg_rate
-    efficiency = run.max(axis=0) - p["initial_capability_gap_years"] * baseline_speed - run
-    efficiency -= efficiency.max(axis=0)  # the most efficient actor starts at 0
+    offset = run.max(axis=0) - p["initial_capability_gap_years"] * baseline_speed - run
+    offset -= offset.max(axis=0)
+    efficiency = np.zeros_like(run)  # algorithmic progress since the start, log10
     research = p["research_share"].copy()
     # Effort is measured against the leading research actor, so moving researchers between
     # actors moves progress rather than creating it (DESIGN §10: (R_a / R_ref)^lambda).
@@ -134,7 +147,7 @@ def _run(sp: SampledParams, policy: Policy, grid: TimeGrid, rng: np.random.Gener
     lift_time = np.full(n, np.nan)
     covert_alive = np.ones((n_act, n), dtype=bool)
     access_at_bind = access.copy()
-    capability = run + efficiency - e_ref
+    capability = run + offset - e_ref
     monitored = np.log10(policy.enforcement.monitored_run_cost_usd)
     no_covert, no_covert_e = np.zeros((n_act, n)), np.full((n_act, n), -np.inf)
 
@@ -181,7 +194,9 @@ def _run(sp: SampledParams, policy: Policy, grid: TimeGrid, rng: np.random.Gener
                 if policy.hardware_rnd_paused and any_paused
                 else 0.0
             )
-            price = price + dt * hardware.hardware_rate(t_hw, paused_rnd, p["hw_endogeneity"], paused_spend)
+            price = price + dt * hardware.hardware_rate(
+                t_hw, paused_rnd, p["hw_endogeneity"], paused_spend
+            )
             access = hardware.actor_access(price, p["hw_access_lag_years"], t_hw)
 
             # 3. budgets, feasible compute ----------------------------------------------------
@@ -191,8 +206,12 @@ def _run(sp: SampledParams, policy: Policy, grid: TimeGrid, rng: np.random.Gener
                 else 0.0
             )
             growth = spending.budget_growth(
-                log_growth, log_boost, paused, paused.any(axis=0),
-                p["paused_spend_growth_fraction"], chip_slow,
+                log_growth,
+                log_boost,
+                paused,
+                paused.any(axis=0),
+                p["paused_spend_growth_fraction"],
+                chip_slow,
             )
             ceiling = ceiling0 + ceiling_slope * (t - times[0])
             budget = np.minimum(budget + dt * growth, np.maximum(ceiling, budget))
@@ -216,7 +235,9 @@ def _run(sp: SampledParams, policy: Policy, grid: TimeGrid, rng: np.random.Gener
                 culture = algorithms.receive_migrants(
                     culture, staying, inflow, p["migrant_safety_culture"]
                 )
-                effort = algorithms.research_effort(research, research_ref, p["research_elasticity"])
+                effort = algorithms.research_effort(
+                    research, research_ref, p["research_elasticity"]
+                )
 
         # 5. covert sector, inference, frontier -------------------------------------------------
         outsiders = ~coalition
@@ -229,17 +250,26 @@ def _run(sp: SampledParams, policy: Policy, grid: TimeGrid, rng: np.random.Gener
             sigma = np.where(
                 paused & covert_alive,
                 covert.covert_share(
-                    p["covert_share_max"], p["covert_logistic_width_ooms"], cap, outsourced,
-                    monitored, policy.enforcement.chip_mechanism_coverage,
+                    p["covert_share_max"],
+                    p["covert_logistic_width_ooms"],
+                    cap,
+                    outsourced,
+                    monitored,
+                    policy.enforcement.chip_mechanism_coverage,
                 ),
                 0.0,
             )
             covert_e = (
-                np.log10(sigma) + budget + outsourced + efficiency - p["covert_alg_penalty_ooms"]
+                np.log10(sigma)
+                + budget
+                + outsourced
+                + offset
+                + efficiency
+                - p["covert_alg_penalty_ooms"]
             )
         else:
             sigma, covert_e = no_covert, no_covert_e
-        sector_e = np.stack([run + efficiency, covert_e])
+        sector_e = np.stack([run + offset + efficiency, covert_e])
         best_e = np.maximum(sector_e[0], sector_e[1])
         capability = best_e - e_ref
         shares = frontier.frontier_shares(sector_e)

@@ -20,7 +20,10 @@ def hardware_rate(
     (less AI revenue, less hardware R&D; AI Impacts' 'Cruxes for overhang' #3).
     """
     return (
-        LOG10_2 / doubling_years * (1.0 - paused_rnd_share) * (1.0 - endogeneity * paused_spend_share)
+        LOG10_2
+        / doubling_years
+        * (1.0 - paused_rnd_share)
+        * (1.0 - endogeneity * paused_spend_share)
     )
 
 

@@ -36,18 +36,27 @@ _P = Parameter
 PARAMETERS: tuple[Parameter, ...] = (
     # -- hardware ----------------------------------------------------------------------------
     _P(
-        "hw_doubling_years", "T_hw", "year",
+        "hw_doubling_years",
+        "T_hw",
+        "year",
         "Doubling time of hardware price-performance (FLOP per dollar) without a hardware pause.",
-        LogNormal(p5=2.07, p95=2.95), (0.3, 30.0), HOBBHAHN, "hardware",
+        LogNormal(p5=2.07, p95=2.95),
+        (0.3, 30.0),
+        HOBBHAHN,
+        "hardware",
     ),
     _P(
-        "hw_rnd_share", "s_hw,a", "1",
+        "hw_rnd_share",
+        "s_hw,a",
+        "1",
         "Actor's share of world AI-hardware R&D; a pause that includes hardware R&D slows "
         "price-performance by the paused actors' summed share.",
-        Point(value=0.05), (0.0, 1.0),
+        Point(value=0.05),
+        (0.0, 1.0),
         "Assumption (range 0.6-0.95 for US & allies): NVIDIA, TSMC, ASML and their suppliers "
         "sit in the US and allied countries; the essay: 'the US and allies hold most of it'",
-        "hardware", per_actor=True,
+        "hardware",
+        per_actor=True,
         actor_defaults={
             "us_allies": Uniform(low=0.6, high=0.95),
             "china": Point(value=0.05),
@@ -55,13 +64,17 @@ PARAMETERS: tuple[Parameter, ...] = (
         },
     ),
     _P(
-        "hw_access_lag_years", "L_a", "year",
+        "hw_access_lag_years",
+        "L_a",
+        "year",
         "How many years of price-performance progress the actor lags behind the best "
         "available hardware (export controls, domestic chips).",
-        Point(value=0.0), (0.0, 20.0),
+        Point(value=0.0),
+        (0.0, 20.0),
         "Assumption informed by US export controls of Oct 2022 / Oct 2023 (ECCN 3A090, TPP >= "
         "4800) and Chinese domestic 7-nm production (CSIS, secondary); China 90% [0.5, 3] yr",
-        "hardware", per_actor=True,
+        "hardware",
+        per_actor=True,
         actor_defaults={
             "us_allies": Point(value=0.0),
             "china": LogNormal(p5=0.5, p95=3.0),
@@ -69,22 +82,29 @@ PARAMETERS: tuple[Parameter, ...] = (
         },
     ),
     _P(
-        "hw_endogeneity", "eps_hw", "1",
+        "hw_endogeneity",
+        "eps_hw",
+        "1",
         "Elasticity of hardware progress to AI spending: the hardware rate is multiplied by "
         "(1 - eps_hw x share of frontier spending that is paused). 0 switches the feedback off.",
-        Uniform(low=0.0, high=0.5), (0.0, 1.0),
+        Uniform(low=0.0, high=0.5),
+        (0.0, 1.0),
         "Assumption: critics' crux 'progress is endogenous' (AI Impacts, 'Cruxes for "
         "overhang', 2023); no published estimate",
         "hardware",
     ),
     _P(
-        "chip_production_share", "s_chip,a", "1",
+        "chip_production_share",
+        "s_chip,a",
+        "1",
         "Actor's share of world AI-chip production; a pause that stops the coalition's chip "
         "production slows every actor's budget-to-compute growth by the paused share.",
-        Point(value=0.02), (0.0, 1.0),
+        Point(value=0.02),
+        (0.0, 1.0),
         "Assumption (US & allies 0.8-0.97): TSMC makes 'the vast majority' of AI accelerators "
         "(literature.md §1a); SMIC targets 50k 7-nm wafers/month (CSIS, secondary)",
-        "hardware", per_actor=True,
+        "hardware",
+        per_actor=True,
         actor_defaults={
             "us_allies": Uniform(low=0.8, high=0.97),
             "china": Point(value=0.05),
@@ -93,30 +113,46 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     # -- spending -----------------------------------------------------------------------------
     _P(
-        "initial_frontier_compute_flop", "C_0", "FLOP",
+        "initial_frontier_compute_flop",
+        "C_0",
+        "FLOP",
         "Physical training compute of the largest run at the start of the grid (2025).",
-        LogNormal(p5=2e26, p95=1e27), (1e22, 1e30),
+        LogNormal(p5=2e26, p95=1e27),
+        (1e22, 1e30),
         "Grok 3/4-class runs estimated at ~3e26-6e26 FLOP (100k+ H100), 2025; Epoch projects "
         "~10 models above 1e26 by 2026 (literature.md §1b)",
         "spending",
     ),
     _P(
-        "initial_frontier_cost_usd", "B_0", "USD",
+        "initial_frontier_cost_usd",
+        "B_0",
+        "USD",
         "Amortized cost of the largest training run at the start of the grid.",
-        LogNormal(p5=1.5e8, p95=8e8), (1e6, 1e12),
+        LogNormal(p5=1.5e8, p95=8e8),
+        (1e6, 1e12),
         COTTIER + "; >$1B projected by 2027, i.e. ~$0.2-0.5B in 2025",
         "spending",
     ),
     _P(
-        "spend_growth_per_year", "G_spend", "1/yr (factor)",
+        "spend_growth_per_year",
+        "G_spend",
+        "1/yr (factor)",
         "Yearly growth factor of the budget of the largest training run.",
-        LogNormal(p5=2.0, p95=2.9), (1.0, 20.0), COTTIER, "spending",
+        LogNormal(p5=2.0, p95=2.9),
+        (1.0, 20.0),
+        COTTIER,
+        "spending",
     ),
     _P(
-        "initial_spend_fraction", "f_a", "1",
+        "initial_spend_fraction",
+        "f_a",
+        "1",
         "Actor's largest-run budget as a fraction of the leading actor's at the start.",
-        Point(value=0.1), (1e-4, 1.0), EPOCH_SHARE + "; taken as the ratio to the US share",
-        "spending", per_actor=True,
+        Point(value=0.1),
+        (1e-4, 1.0),
+        EPOCH_SHARE + "; taken as the ratio to the US share",
+        "spending",
+        per_actor=True,
         actor_defaults={
             "us_allies": Point(value=1.0),
             "china": LogNormal(p5=0.1, p95=0.4),
@@ -124,12 +160,16 @@ PARAMETERS: tuple[Parameter, ...] = (
         },
     ),
     _P(
-        "gdp_usd", "Y_a", "USD/yr",
+        "gdp_usd",
+        "Y_a",
+        "USD/yr",
         "Actor's GDP at the start of the grid; sets the spending ceiling.",
-        Point(value=3e13), (1e11, 1e15),
+        Point(value=3e13),
+        (1e11, 1e15),
         "IMF World Economic Outlook (2024): US $29T + EU $19T + Japan, UK, Canada, Korea, "
         "Australia ~ $60T; China ~$18.7T; world ~$110T",
-        "spending", per_actor=True,
+        "spending",
+        per_actor=True,
         actor_defaults={
             "us_allies": Point(value=6e13),
             "china": Point(value=1.87e13),
@@ -137,43 +177,59 @@ PARAMETERS: tuple[Parameter, ...] = (
         },
     ),
     _P(
-        "gdp_growth_per_year", "g_Y", "1/yr",
+        "gdp_growth_per_year",
+        "g_Y",
+        "1/yr",
         "Real GDP growth rate (all actors).",
-        Uniform(low=0.015, high=0.035), (-0.1, 0.5),
+        Uniform(low=0.015, high=0.035),
+        (-0.1, 0.5),
         "IMF World Economic Outlook (2024): world real growth ~3%/yr, advanced economies ~2%",
         "spending",
     ),
     _P(
-        "spend_ceiling_gdp_share", "phi_max", "1",
+        "spend_ceiling_gdp_share",
+        "phi_max",
+        "1",
         "Largest share of GDP an actor would spend on a single training run.",
-        LogNormal(p5=0.001, p95=0.02), (1e-5, 0.2),
+        LogNormal(p5=0.001, p95=0.02),
+        (1e-5, 0.2),
         "Assumption: Apollo-programme peak was ~2.5% of US GDP per year spread over many "
         "projects; hyperscaler AI capex ~$300B in 2025 (~1% of US GDP, secondary)",
         "spending",
     ),
     _P(
-        "opportunistic_spend_boost", "o_a", "1",
+        "opportunistic_spend_boost",
+        "o_a",
+        "1",
         "Extra spending growth of a non-pause actor while another actor is paused: the yearly "
         "growth factor is multiplied by (1 + o_a) (the essay's 'opportunistic' governments).",
-        Uniform(low=0.0, high=0.5), (0.0, 5.0),
+        Uniform(low=0.0, high=0.5),
+        (0.0, 5.0),
         "Assumption from the essay ('Non-pause governments make opportunistic moves to "
         "encourage AI investment'); no published estimate",
-        "spending", per_actor=True,
+        "spending",
+        per_actor=True,
     ),
     _P(
-        "paused_spend_growth_fraction", "phi_p", "1",
+        "paused_spend_growth_fraction",
+        "phi_p",
+        "1",
         "Fraction of the usual budget growth a paused actor keeps accumulating (money it could "
         "spend on the lift). 1: budgets keep growing; 0: frozen.",
-        Uniform(low=0.0, high=1.0), (0.0, 1.0),
+        Uniform(low=0.0, high=1.0),
+        (0.0, 1.0),
         "Assumption: literature.md §1 notes that spending growth is the component a pause "
         "plausibly stops; left uncertain over the whole range",
         "spending",
     ),
     _P(
-        "max_scaleup_per_year", "k_up", "1/yr (factor)",
+        "max_scaleup_per_year",
+        "k_up",
+        "1/yr (factor)",
         "Largest yearly growth factor of the largest run (datacenter, power and fab lead "
         "times): turns a post-pause jump into a ramp.",
-        LogNormal(p5=4.0, p95=30.0), (1.01, 1e6),
+        LogNormal(p5=4.0, p95=30.0),
+        (1.01, 1e6),
         "Assumption anchored on Pilz et al. (2025), 'Trends in AI Supercomputers', arXiv "
         "2504.16026: leading-system performance grows ~2.5x/yr, cost and power 2x/yr; the "
         "maximum is set above that trend",
@@ -181,18 +237,27 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     # -- algorithms ---------------------------------------------------------------------------
     _P(
-        "alg_halving_months", "tau_alg", "month",
+        "alg_halving_months",
+        "tau_alg",
+        "month",
         "Months for the compute needed for a fixed performance to halve (frontier "
         "algorithmic progress at the leader's research effort).",
-        LogNormal(p5=5.5, p95=12.5), (1.0, 120.0), HO, "algorithms",
+        LogNormal(p5=5.5, p95=12.5),
+        (1.0, 1e9),
+        HO + "; 1e9 switches progress off",
+        "algorithms",
     ),
     _P(
-        "research_share", "R_a", "1",
+        "research_share",
+        "R_a",
+        "1",
         "Actor's share of frontier AI research talent at the start.",
-        Point(value=0.05), (1e-4, 1.0),
+        Point(value=0.05),
+        (1e-4, 1.0),
         "Assumption informed by Epoch (2024), 'Tracking large-scale AI models': over half of "
         "models above 1e23 FLOP are from the US, about a quarter from China",
-        "algorithms", per_actor=True,
+        "algorithms",
+        per_actor=True,
         actor_defaults={
             "us_allies": Point(value=0.65),
             "china": Point(value=0.25),
@@ -200,23 +265,30 @@ PARAMETERS: tuple[Parameter, ...] = (
         },
     ),
     _P(
-        "research_elasticity", "lambda", "1",
+        "research_elasticity",
+        "lambda",
+        "1",
         "Elasticity of an actor's algorithmic progress to its research effort (relative to "
         "its initial effort); Davidson's R&D parallelization penalty.",
-        Uniform(low=0.2, high=1.0), (0.0, 2.0),
+        Uniform(low=0.2, high=1.0),
+        (0.0, 2.0),
         "Davidson (2023), compute-centric takeoff model: rnd_parallelization_penalty 0.7 best "
         "guess, 0.2 conservative, 0.99 aggressive (epoch-research/ftm presets)",
         "algorithms",
     ),
     _P(
-        "initial_capability_gap_years", "gap_a", "year",
+        "initial_capability_gap_years",
+        "gap_a",
+        "year",
         "How far behind the frontier the actor's best model is at the start, in years of "
         "frontier progress.",
-        Point(value=0.0), (0.0, 20.0),
+        Point(value=0.0),
+        (0.0, 20.0),
         "Epoch AI Capabilities Index analysis (Jan 2026, secondary): Chinese models ~7 months "
         "behind since 2023 (range 4-14); rest of world: assumption of 0.5-2 yr (open-weight "
         "models)",
-        "algorithms", per_actor=True,
+        "algorithms",
+        per_actor=True,
         actor_defaults={
             "us_allies": Point(value=0.0),
             "china": LogNormal(p5=0.33, p95=1.17),
@@ -224,74 +296,99 @@ PARAMETERS: tuple[Parameter, ...] = (
         },
     ),
     _P(
-        "alg_rate_during_pause", "rho", "1",
+        "alg_rate_during_pause",
+        "rho",
+        "1",
         "Fraction of algorithmic progress a paused actor keeps (small-scale research, models "
         "with fewer parameters used more efficiently).",
-        Uniform(low=0.2, high=0.8), (0.0, 1.0),
+        Uniform(low=0.2, high=0.8),
+        (0.0, 1.0),
         "Assumption from the essay ('fewer parameters than GPT-4, but use them more "
         "efficiently'); threshold staleness work (CTSM) assumes full continuation",
         "algorithms",
     ),
     _P(
-        "alg_diffusion_rate", "kappa", "1/yr",
+        "alg_diffusion_rate",
+        "kappa",
+        "1/yr",
         "Rate at which an actor closes its algorithmic gap to the leader (minus the lag) "
         "through publication, leaks and open weights.",
-        LogNormal(p5=0.3, p95=3.0), (0.0, 50.0),
+        LogNormal(p5=0.3, p95=3.0),
+        (0.0, 50.0),
         "Assumption; catch-up efficiency of small models is 16-60x/yr (Scher 2025, secondary), "
         "far above frontier progress, so diffusion is fast once ideas are public",
         "algorithms",
     ),
     _P(
-        "alg_diffusion_lag_years", "l_alg", "year",
+        "alg_diffusion_lag_years",
+        "l_alg",
+        "year",
         "Algorithmic lead the leader keeps despite diffusion, in years of its progress.",
-        Uniform(low=0.25, high=1.0), (0.0, 10.0),
+        Uniform(low=0.25, high=1.0),
+        (0.0, 10.0),
         "Assumption consistent with Chinese models trailing ~7 months (Epoch ECI, secondary)",
         "algorithms",
     ),
     # -- covert sector ------------------------------------------------------------------------
     _P(
-        "covert_share_max", "sigma_max", "1",
+        "covert_share_max",
+        "sigma_max",
+        "1",
         "Largest share of a paused actor's frontier budget that moves to covert training "
         "(illegal labs, runs outsourced abroad) once enforcement cannot watch cap-sized runs.",
-        LogNormal(p5=0.01, p95=0.2), (0.0, 1.0),
+        LogNormal(p5=0.01, p95=0.2),
+        (0.0, 1.0),
         "Assumption; Dean (AI-Pause-Model) puts black-site hardware at 0.2-4% each; the essay: "
         "'Illegal AI labs develop inside pause countries'",
         "covert",
     ),
     _P(
-        "covert_logistic_width_ooms", "w_cov", "OOM",
+        "covert_logistic_width_ooms",
+        "w_cov",
+        "OOM",
         "Width of the logistic rise of the covert share with the cost of a cap-sized run "
         "falling below what enforcement can watch.",
-        Uniform(low=0.25, high=1.0), (0.01, 5.0),
+        Uniform(low=0.25, high=1.0),
+        (0.01, 5.0),
         "Assumption; the essay: 'harder and harder to enforce the pause as time passes, since "
         "training hardware is increasingly cheap and miniaturized'",
         "covert",
     ),
     _P(
-        "covert_alg_penalty_ooms", "pen_cov", "OOM",
+        "covert_alg_penalty_ooms",
+        "pen_cov",
+        "OOM",
         "Effective-compute penalty of covert labs (less talent, fewer experiments).",
-        Uniform(low=0.0, high=1.0), (0.0, 5.0),
+        Uniform(low=0.0, high=1.0),
+        (0.0, 5.0),
         "Assumption; the AI Futures calculator's 'blacksite' penalties go up to ~2 OOM",
         "covert",
     ),
     # -- brain drain --------------------------------------------------------------------------
     _P(
-        "brain_drain_per_year", "m", "1/yr",
+        "brain_drain_per_year",
+        "m",
+        "1/yr",
         "Share of a paused actor's researchers who move to non-pause actors per paused year "
         "(remote work makes it cheap).",
-        LogNormal(p5=0.01, p95=0.1), (0.0, 1.0),
+        LogNormal(p5=0.01, p95=0.1),
+        (0.0, 1.0),
         "Assumption from the essay ('a brain drain of the least safety-conscious AI "
         "researchers'); no published estimate",
         "brain_drain",
     ),
     # -- safety culture -----------------------------------------------------------------------
     _P(
-        "safety_culture", "q_a", "1",
+        "safety_culture",
+        "q_a",
+        "1",
         "Safety culture of the actor's legal labs, 0 (none) to 1 (best practice).",
-        Point(value=0.4), (0.0, 1.0),
+        Point(value=0.4),
+        (0.0, 1.0),
         "Assumption; the essay: non-pause countries 'would be less safety-conscious than "
         "pause countries'",
-        "safety", per_actor=True,
+        "safety",
+        per_actor=True,
         actor_defaults={
             "us_allies": Beta(a=7.0, b=3.0),
             "china": Beta(a=4.0, b=6.0),
@@ -299,32 +396,46 @@ PARAMETERS: tuple[Parameter, ...] = (
         },
     ),
     _P(
-        "covert_safety_culture", "q_cov", "1",
+        "covert_safety_culture",
+        "q_cov",
+        "1",
         "Safety culture of covert labs.",
-        Beta(a=2.0, b=8.0), (0.0, 1.0),
+        Beta(a=2.0, b=8.0),
+        (0.0, 1.0),
         "Assumption from the essay: 'Illegal labs would presumably put much less emphasis on "
         "safety than legal ones'",
         "safety",
     ),
     _P(
-        "migrant_safety_culture", "q_mig", "1",
+        "migrant_safety_culture",
+        "q_mig",
+        "1",
         "Safety culture of the researchers who leave paused actors (the least "
         "safety-conscious go first); shifts the receiving actor's culture by their share.",
-        Beta(a=2.0, b=8.0), (0.0, 1.0),
+        Beta(a=2.0, b=8.0),
+        (0.0, 1.0),
         "Assumption from the essay's 'brain drain of the least safety-conscious researchers'",
         "safety",
     ),
     _P(
-        "low_safety_threshold", "q_low", "1",
+        "low_safety_threshold",
+        "q_low",
+        "1",
         "Safety culture below which a lab counts as low-safety in the low-safety frontier share.",
-        Point(value=0.5), (0.0, 1.0), "Assumption (definition of the output)", "safety",
+        Point(value=0.5),
+        (0.0, 1.0),
+        "Assumption (definition of the output)",
+        "safety",
     ),
     # -- inference ----------------------------------------------------------------------------
     _P(
-        "inference_gain", "gamma", "OOM per OOM",
+        "inference_gain",
+        "gamma",
+        "OOM per OOM",
         "Capability gained per order of magnitude of hardware progress by an existing model "
         "through inference (more copies, more thinking per answer) while training is frozen.",
-        LogNormal(p5=0.1, p95=0.6), (0.0, 2.0),
+        LogNormal(p5=0.1, p95=0.6),
+        (0.0, 2.0),
         "Assumption from the essay ('existing models will continue to get more powerful as "
         "hardware improves'; Graph of Thoughts) and AI Impacts' overhang comment that "
         "inference, not training, holds much of the overhang",
@@ -332,9 +443,12 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
     # -- reference ----------------------------------------------------------------------------
     _P(
-        "reference_compute_flop", "E_ref", "FLOP",
+        "reference_compute_flop",
+        "E_ref",
+        "FLOP",
         "Effective compute that defines capability 0: GPT-4's training compute.",
-        Point(value=2.1e25), (1e20, 1e30),
+        Point(value=2.1e25),
+        (1e20, 1e30),
         "Epoch AI, 'Data on Notable AI Models': GPT-4 ~2.1e25 FLOP (2023)",
         "reference",
     ),

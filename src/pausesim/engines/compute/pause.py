@@ -12,8 +12,10 @@ from pausesim.policy import Policy
 
 
 def membership(policy: Policy, actors: tuple[str, ...], times: np.ndarray) -> np.ndarray:
-    """Coalition membership ``(time, actor)``: initial members, joiners from their year on,
-    minus defectors from theirs."""
+    """Coalition membership ``(time, actor)``.
+
+    Initial members, joiners from their year on, minus defectors from theirs.
+    """
     member = np.zeros((len(times), len(actors)), dtype=bool)
     index = {a: j for j, a in enumerate(actors)}
     for a in policy.coalition.members:

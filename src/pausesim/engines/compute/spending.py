@@ -6,8 +6,10 @@ import numpy as np
 
 
 def spend_ceiling(gdp_usd, gdp_growth, ceiling_share):
-    """Most an actor will spend on one run, a share of its growing GDP, as ``(log10 at the
-    start, log10 growth per year)``."""
+    """Most an actor will spend on one run: a share of its growing GDP.
+
+    Returns ``(log10 at the start, log10 growth per year)``.
+    """
     return np.log10(ceiling_share * gdp_usd), np.log10(1.0 + gdp_growth)
 
 
