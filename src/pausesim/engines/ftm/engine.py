@@ -1,0 +1,151 @@
+"""The ``ftm`` engine: Davidson's compute-centric takeoff model behind the common protocol.
+
+Wraps :func:`pausesim.engines.ftm.model.simulate` and publishes the common outputs of
+:data:`pausesim.engines.base.COMMON_OUTPUTS` for the single actor ``world``:
+
+- ``effective_compute``: log10 of the largest training run in the model's units (2022 FLOP
+  times software efficiency, i.e. effective FLOP);
+- ``physical_compute`` / ``feasible_compute``: that run (after / without the pause cap)
+  divided by software efficiency: physical FLOP;
+- ``algorithmic_efficiency``: log10 of the software level (1 in 2022);
+- ``hardware_price_performance``: log10 FLOP/$ of buyable hardware (after the hardware delay);
+- ``capability``: effective compute minus :data:`CAPABILITY_REFERENCE_LOG10_FLOP`;
+- ``frontier_share`` is 1 and ``low_safety_frontier_share`` 0: one economy, one frontier,
+  no safety-culture split.
+
+The model's own trajectories (``gwp``, ``frac_tasks_automated_goods``, ...) are added with dims
+``(sample, time)`` under their reference names, with the takeoff and timeline metrics of
+:mod:`.metrics` per sample.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+
+from pausesim.engines.base import annotate
+from pausesim.engines.ftm import metrics, model
+from pausesim.engines.ftm.parameters import CATALOG, DEFAULT_ACTORS
+from pausesim.engines.ftm.pause import WORLD, PauseSchedule
+from pausesim.grid import TimeGrid
+from pausesim.params.catalog import Catalog
+from pausesim.params.sampling import SampledParams
+from pausesim.policy import Policy
+
+#: log10 FLOP of GPT-4's training run, ~2e25 FLOP (Epoch AI, "Notable AI Models" database;
+#: estimate for GPT-4, 2023). Capability is effective compute in OOM above it.
+CAPABILITY_REFERENCE_LOG10_FLOP = math.log10(2e25)
+
+
+@dataclass(frozen=True)
+class FTMEngine:
+    """Vectorized Davidson (2023) takeoff model with pause levers.
+
+    ``record="full"`` also keeps every scalar state of the reference (for validation);
+    ``"core"`` keeps what the metrics and common outputs need.
+    """
+
+    name: str = "ftm"
+    record: str = "core"
+
+    @property
+    def catalog(self) -> Catalog:
+        """Parameters of the engine."""
+        return CATALOG
+
+    @property
+    def default_actors(self) -> tuple[str, ...]:
+        """The single actor, ``("world",)``."""
+        return DEFAULT_ACTORS
+
+    def simulate(
+        self,
+        params: SampledParams,
+        policy: Policy,
+        grid: TimeGrid,
+        rng: np.random.Generator,
+    ) -> xr.Dataset:
+        """Advance all samples together over ``grid`` under ``policy``."""
+        if tuple(params.actors) != DEFAULT_ACTORS:
+            raise ValueError(
+                f"the ftm engine has the single actor {list(DEFAULT_ACTORS)}, got "
+                f"{list(params.actors)}"
+            )
+        schedule = PauseSchedule.from_policy(policy, params.n, rng)
+        with np.errstate(all="ignore"):
+            run = model.simulate(params.values, grid.times, grid.step, schedule, self.record)
+            ds = to_dataset(run, grid, policy)
+            ds = ds.merge(metrics.ftm_metrics(ds))
+        return ds
+
+
+def to_dataset(run: model.Run, grid: TimeGrid, policy: Policy) -> xr.Dataset:
+    """Label a :class:`~pausesim.engines.ftm.model.Run` and derive the common outputs."""
+    tr = {k: v.T for k, v in run.trajectories.items()}  # (sample, time)
+    n, n_t = tr["gwp"].shape
+    btr, software = tr["biggest_training_run"], tr["software"]
+    effective = np.log10(btr)
+    physical = np.log10(btr / software)
+    feasible = np.log10(tr["feasible_training_run"] / software)
+    capability = effective - CAPABILITY_REFERENCE_LOG10_FLOP
+    alive = np.arange(n_t)[None, :] < run.n_steps[:, None]
+    paused = (tr["paused"] > 0) & alive
+    in_coalition = WORLD in policy.coalition.everyone_ever
+
+    def actor(a: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
+        return ("sample", "actor", "time"), a[:, None, :]
+
+    data = {
+        "capability": actor(capability),
+        "effective_compute": actor(effective),
+        "physical_compute": actor(physical),
+        "feasible_compute": actor(feasible),
+        "algorithmic_efficiency": actor(np.log10(software)),
+        "hardware_price_performance": actor(np.log10(tr["buyable_hardware_performance"])),
+        "frontier_capability": (("sample", "time"), capability),
+        "frontier_share": (
+            ("sample", "actor", "sector", "time"),
+            np.where(alive, 1.0, np.nan)[:, None, None, :],
+        ),
+        "low_safety_frontier_share": (("sample", "time"), np.where(alive, 0.0, np.nan)),
+        "in_coalition": actor(np.full((n, n_t), in_coalition)),
+        "paused": actor(paused),
+        "cap": (("sample", "time"), np.where(alive, tr["cap"], np.nan)),
+        "lift_time": (("sample",), np.where(np.isfinite(run.lift_time), run.lift_time, np.nan)),
+        "sample_failed": (("sample",), run.failed),
+        "failed_step": (("sample",), run.failed_step),
+        "n_steps": (("sample",), run.n_steps),
+    }
+    for name, values in tr.items():
+        if name in ("cap", "paused"):
+            continue
+        data[name] = (("sample", "time"), values)
+    ds = xr.Dataset(
+        data,
+        coords={
+            "sample": np.arange(n),
+            "actor": list(DEFAULT_ACTORS),
+            "sector": ["legal"],
+            "time": grid.times,
+        },
+        attrs={
+            "engine": "ftm",
+            "t_start": grid.start,
+            "t_step": grid.step,
+            "n_failed": int(run.failed.sum()),
+            "policy": policy.name,
+            "capability_reference_log10_flop": CAPABILITY_REFERENCE_LOG10_FLOP,
+            "note": "single-economy model: frontier_share is 1 for the world and "
+            "low_safety_frontier_share is 0 (no safety-culture split).",
+        },
+    )
+    ds["low_safety_frontier_share"].attrs["note"] = (
+        "always 0: Davidson's model has one economy and no safety culture"
+    )
+    return annotate(ds)
+
+
+ENGINE = FTMEngine()

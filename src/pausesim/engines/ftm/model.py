@@ -1,0 +1,561 @@
+"""The time loop of the ``ftm`` engine: Davidson's takeoff model with all samples as arrays.
+
+Same equations and discrete update order as ``SimulateTakeOff.run_simulation`` of
+epoch-research/ftm (commit 99dc907). Step 0 initialises the inputs; every later step
+
+1. updates hardware and software from last step's R&D output (:mod:`.rnd`);
+2. detects the wake-up (rampup) and moves the fractional inputs (:mod:`.inputs`);
+3. computes the total inputs: compute investment, hardware, compute, capital, labour, TFP;
+
+then every step
+
+4. sets the largest training run (capped by a pause, :mod:`.pause`) and the automatable tasks
+   and runtime requirements (:mod:`.requirements`);
+5. solves the task allocation and produces goods, hardware R&D and software R&D
+   (:mod:`.allocation`, :mod:`.production`).
+
+Only the loop over time is in Python. Samples with ``dynamic_t_end`` stop once their metrics
+can be computed (the reference's rule); their later rows are NaN. A sample that produces NaN or
+overflow is flagged, never dropped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from pausesim.engines.ftm import allocation, inputs, production, rnd
+from pausesim.engines.ftm.pause import CapTracker, PauseSchedule
+from pausesim.engines.ftm.requirements import (
+    SECONDS_PER_YEAR,
+    runtime_exponents,
+    task_requirements,
+)
+
+#: Share of output invested in capital (fixed in the reference).
+INVESTMENT_RATE = 0.2
+#: 2020 shares of world output spent on hardware and software R&D (reference constants).
+FRAC_GWP_HARDWARE_RND_2020 = 0.2e-2
+FRAC_GWP_SOFTWARE_RND_2020 = 0.02e-2
+#: Threshold of the growth-based continuation test of ``dynamic_t_end``.
+_GWP_GROWTH_STOP = 0.20
+
+#: Trajectories kept in every run (metrics, summary table and common outputs need them).
+CORE_VARIABLES = (
+    "biggest_training_run",
+    "feasible_training_run",
+    "buyable_hardware_performance",
+    "cap",
+    "paused",
+    "hardware_performance",
+    "software",
+    "compute_investment",
+    "frac_compute_training",
+    "gwp",
+    "capital",
+    "labour",
+    "tfp_rnd",
+    "rnd_input_software",
+    "cumulative_rnd_input_software",
+    "rampup",
+    "frac_tasks_automated_goods",
+    "frac_tasks_automated_rnd",
+    "frac_automatable_tasks_goods_no_tradeoff",
+    "automation_multiplier_rnd",
+)
+
+#: Every scalar state of the reference (its CSV columns), kept with ``record="full"``.
+FULL_VARIABLES = (
+    "cumulative_rnd_input_hardware", "hardware_performance", "cumulative_rnd_input_software",
+    "software", "capital", "labour", "compute_investment", "hardware", "compute", "tfp_goods",
+    "tfp_rnd", "money_spent_training", "rampup", "frac_gwp_compute",
+    "frac_capital_hardware_rnd", "frac_labour_hardware_rnd", "frac_compute_hardware_rnd",
+    "frac_labour_software_rnd", "frac_compute_software_rnd", "frac_compute_training",
+    "frac_capital_goods", "frac_labour_goods", "frac_compute_goods", "biggest_training_run",
+    "automatable_tasks_goods_no_tradeoff", "automatable_tasks_rnd_no_tradeoff",
+    "automatable_tasks_goods", "automatable_tasks_rnd", "frac_automatable_tasks",
+    "frac_automatable_tasks_goods_no_tradeoff", "frac_automatable_tasks_rnd_no_tradeoff",
+    "frac_automatable_tasks_goods", "frac_automatable_tasks_rnd",
+    "task_compute_to_labour_ratio_goods__task0", "task_compute_to_labour_ratio_goods__last",
+    "task_compute_to_labour_ratio_goods__min", "task_compute_to_labour_ratio_goods__max",
+    "task_compute_to_labour_ratio_rnd__task0", "task_compute_to_labour_ratio_rnd__last",
+    "task_compute_to_labour_ratio_rnd__min", "task_compute_to_labour_ratio_rnd__max",
+    "capital_goods", "labour_goods", "compute_goods",
+    "labour_task_input_goods__sum", "labour_task_input_goods__n_positive",
+    "compute_task_input_goods__sum", "compute_task_input_goods__n_positive",
+    "compute_task_input_goods__task0", "task_input_goods__sum", "task_input_goods__task0",
+    "frac_tasks_automated_goods", "automation_multiplier_goods", "gwp", "capital_share_goods",
+    "cognitive_share_goods", "labour_share_goods", "compute_share_goods",
+    "capital_hardware_rnd", "labour_hardware_rnd", "compute_hardware_rnd",
+    "labour_task_input_hardware_rnd__sum", "labour_task_input_hardware_rnd__n_positive",
+    "compute_task_input_hardware_rnd__sum", "compute_task_input_hardware_rnd__n_positive",
+    "compute_task_input_hardware_rnd__task0", "task_input_hardware_rnd__sum",
+    "task_input_hardware_rnd__task0", "frac_tasks_automated_rnd", "rnd_input_hardware",
+    "automation_multiplier_rnd", "capital_share_hardware_rnd", "cognitive_share_hardware_rnd",
+    "labour_share_hardware_rnd", "compute_share_hardware_rnd", "experiment_share_software_rnd",
+    "cognitive_share_software_rnd", "labour_share_software_rnd", "compute_share_software_rnd",
+    "capital_software_rnd", "labour_software_rnd", "compute_software_rnd",
+    "compute_software_rnd_experiments", "labour_task_input_software_rnd__sum",
+    "labour_task_input_software_rnd__n_positive", "compute_task_input_software_rnd__sum",
+    "compute_task_input_software_rnd__n_positive", "compute_task_input_software_rnd__task0",
+    "task_input_software_rnd__sum", "task_input_software_rnd__task0", "rnd_input_software",
+)  # fmt: skip
+
+#: State whose non-finite value marks a failed sample.
+_HEALTH = ("gwp", "compute", "software", "capital", "biggest_training_run", "rnd_input_hardware")
+
+
+@dataclass
+class Run:
+    """Raw result of :func:`simulate`: trajectories ``(time, sample)`` and per-sample facts."""
+
+    times: np.ndarray
+    trajectories: dict[str, np.ndarray]
+    n_steps: np.ndarray  #: rows each sample ran (the rest are NaN)
+    failed: np.ndarray  #: the sample hit NaN or overflow
+    failed_step: np.ndarray  #: first failing step (-1: never)
+    lift_time: np.ndarray
+    constants: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Sector:
+    """Constant task structure of one production: weights and their sums."""
+
+    beta: np.ndarray  # (N, n)
+    bs: np.ndarray  # beta^sigma
+    sb: np.ndarray  # suffix sums of bs, (N+1, n)
+    beta_sum: np.ndarray  # (n,)
+
+    @classmethod
+    def from_weights(cls, beta: np.ndarray, sigma: np.ndarray) -> _Sector:
+        bs = beta**sigma
+        return cls(beta, bs, allocation.suffix_sums(bs), np.sum(beta.T, axis=1))
+
+
+@dataclass(frozen=True)
+class _Runtime:
+    """Runtime requirements of one sector type at one step: eta and its powers."""
+
+    eta: np.ndarray
+    eta_sm1: np.ndarray
+    eta_sigma: np.ndarray
+
+
+class _Requirements:
+    """Training and runtime requirements of goods or R&D tasks, with cached exponentials."""
+
+    def __init__(self, training, runtime, tradeoff, sigma):
+        self.training = training
+        self.a = runtime_exponents(runtime, training, tradeoff)
+        self.exp_neg_a = np.exp(-self.a)
+        self.exp_sm1_a = np.exp((1 - sigma) * self.a)
+        self.tradeoff = tradeoff
+        self.one_minus_sigma = 1 - sigma
+
+    def runtime(self, run: np.ndarray, rows: int) -> _Runtime:
+        """``eta = 1 / max(1, runtime (training / run)^k)`` and powers, first ``rows`` tasks."""
+        klb = self.tradeoff * np.log(run)
+        r = slice(0, rows)
+        unclamped = self.a[r] > klb
+        eta = np.where(unclamped, self.exp_neg_a[r] * np.exp(klb), 1.0)
+        eta_sm1 = np.where(unclamped, self.exp_sm1_a[r] * np.exp(-self.one_minus_sigma * klb), 1.0)
+        return _Runtime(eta, eta_sm1, eta * eta_sm1)
+
+    def automatable(self, run: np.ndarray) -> np.ndarray:
+        """Number of tasks (compute task included) whose training requirement is below ``run``."""
+        return np.count_nonzero(self.training < run, axis=0)
+
+
+def _param(params: Mapping[str, np.ndarray], name: str) -> np.ndarray:
+    return np.asarray(params[name], dtype=float)
+
+
+def simulate(
+    params: Mapping[str, np.ndarray],
+    times: np.ndarray,
+    dt: float,
+    schedule: PauseSchedule,
+    record: str = "core",
+) -> Run:
+    """Run every sample of ``params`` over ``times``, ``times[k] = times[0] + k * dt``.
+
+    ``record="core"`` keeps :data:`CORE_VARIABLES`; ``"full"`` also every state of the
+    reference (:data:`FULL_VARIABLES`) and the per-task summaries it validates against.
+    """
+    p = {k: _param(params, k) for k in params}
+    n = p["initial_gwp"].shape[0]
+    n_times = times.shape[0]
+    full = record == "full"
+    names = tuple(dict.fromkeys(CORE_VARIABLES + (FULL_VARIABLES if full else ())))
+    hist = {k: np.full((n_times, n), np.nan) for k in names}
+
+    n_lab = int(p["n_labour_tasks"][0])
+    if np.any(p["n_labour_tasks"] != n_lab):
+        raise ValueError("n_labour_tasks must be the same in every sample of a run")
+    n_tasks = n_lab + 1
+
+    # --- constants (process_input_parameters) -------------------------------------------
+    penalty = p["rnd_parallelization_penalty"]
+    hw_returns = p["hardware_returns"] / penalty
+    sw_returns = p["software_returns"] / penalty
+    rho_k_rnd = p["capital_substitution_rnd"] * penalty
+    rho_k_goods = p["capital_substitution_goods"]
+    rho_x = p["research_experiments_substitution_software"]
+    rho_g = p["labour_substitution_goods"]
+    rho_r = p["labour_substitution_rnd"]
+    sigma_g = 1.0 / (1.0 - rho_g)
+    sigma_r = 1.0 / (1.0 - rho_r)
+    delay_idx = np.rint(p["hardware_delay"] / dt).astype(int)
+    k_raw = p["runtime_training_tradeoff"]
+    tradeoff_on = (k_raw > 0) & ~np.isnan(k_raw)
+    k = np.where(tradeoff_on, k_raw, 0.0)
+    max_tradeoff = np.where(tradeoff_on, p["runtime_training_max_tradeoff"], 1.0)
+    dynamic = p["dynamic_t_end"] > 0
+    unspent_to_goods = p["cap_unspent_compute_to_goods"]
+    hw_pause_eff = p["hardware_rnd_pause_effectiveness"]
+
+    run_g = p["full_automation_requirements_runtime"] * SECONDS_PER_YEAR
+    run_r = (
+        p["full_automation_requirements_runtime"]
+        * SECONDS_PER_YEAR
+        / p["goods_vs_rnd_requirements_runtime"]
+    )
+    train_g = p["full_automation_requirements_training"]
+    train_r = train_g / p["goods_vs_rnd_requirements_training"]
+    gap_t, gap_r = p["flop_gap_training"], p["flop_gap_runtime"]
+    st_t, st_r = p["training_requirements_steepness"], p["runtime_requirements_steepness"]
+    req_goods = _Requirements(
+        task_requirements(train_g, gap_t, st_t, n_lab),
+        task_requirements(run_g, gap_r, st_r, n_lab),
+        k,
+        sigma_g,
+    )
+    req_rnd = _Requirements(
+        task_requirements(train_r, gap_t, st_t, n_lab),
+        task_requirements(run_r, gap_r, st_r, n_lab),
+        k,
+        sigma_r,
+    )
+
+    init_gwp = p["initial_gwp"]
+    init_buyable = p["initial_buyable_hardware_performance"]
+    init_btr = p["initial_biggest_training_run"]
+    rnd_in_hw0 = init_gwp * FRAC_GWP_HARDWARE_RND_2020
+    rnd_in_sw0 = init_gwp * FRAC_GWP_SOFTWARE_RND_2020
+    shares = inputs.initial_share_ratios(p)
+
+    fracs = inputs.FRACTIONS
+    cap_tracker = CapTracker(schedule, n)
+    failed = np.zeros(n, dtype=bool)
+    failed_step = np.full(n, -1)
+    running = np.ones(n, dtype=bool)
+    n_steps = np.full(n, n_times)
+    agi_seen = np.zeros(n, dtype=bool)
+    growth_exceeded = np.zeros(n, dtype=bool)
+    delta = int(1 / dt)
+    cols = np.arange(n)
+
+    s: dict[str, np.ndarray] = {}
+    prev: dict[str, np.ndarray] = {}
+    hw_perf = np.zeros((n_times, n))
+    init_hw_perf = np.full(n, np.nan)
+    sectors: dict[str, _Sector] = {}
+    factors: dict[str, np.ndarray] = {}
+    outer: dict[str, np.ndarray] = {}
+    fta_goods_hist = np.zeros((n_times, n))
+    fa_nt_hist = np.zeros((n_times, n))
+    gwp_hist = np.zeros((n_times, n))
+    constants: dict[str, np.ndarray] = {}
+
+    for t in range(n_times):
+        time = float(times[t])
+        # --- dynamic_t_end: stop samples whose metrics are all computable -----------------
+        if t > 0 and np.any(running & dynamic):
+            stop = _dynamic_stop(
+                t, dt, delta, agi_seen, s["automation_multiplier_rnd"], fta_goods_hist,
+                hist["frac_tasks_automated_rnd"], gwp_hist, growth_exceeded,
+            )  # fmt: skip
+            ended = running & dynamic & stop
+            n_steps[ended] = t
+            running &= ~ended
+        if not np.any(running):
+            break
+        paused_prev = cap_tracker.in_pause(float(times[t - 1])) if t > 0 else None
+
+        if t == 0:
+            # --- initialize_inputs ---------------------------------------------------------
+            s["cumulative_rnd_input_hardware"] = rnd.cumulative_input_at_start(
+                rnd_in_hw0, p["ratio_initial_to_cumulative_input_hardware_rnd"], penalty
+            )
+            s["software"] = np.ones(n)
+            s["cumulative_rnd_input_software"] = rnd.cumulative_input_at_start(
+                rnd_in_sw0, p["ratio_initial_to_cumulative_input_software_rnd"], penalty
+            )
+            s["labour"] = p["initial_population"].copy()
+            s["capital"] = init_gwp * INVESTMENT_RATE / (np.exp(p["initial_capital_growth"]) - 1)
+            s["hardware"] = (
+                p["initial_hardware_production"]
+                * p["ratio_hardware_to_initial_hardware_production"]
+            )
+            s["compute_investment"] = p["initial_hardware_production"] * dt / init_buyable
+            s["compute"] = s["hardware"] * 1
+            s["tfp_goods"] = np.ones(n)
+            s["tfp_rnd"] = np.ones(n)
+            s["money_spent_training"] = init_btr / (1 * init_buyable)
+            s["rampup"] = np.zeros(n, dtype=bool)
+            s["frac_gwp_compute"] = s["compute_investment"] / init_gwp / dt
+            for name in fracs:
+                if name not in ("frac_gwp_compute", "frac_compute_training"):
+                    s[name] = p[f"initial_{name}"].copy()
+            s["frac_compute_training"] = init_btr / s["compute"]
+            failed |= init_btr > s["compute"]
+            inputs.goods_fractions(s)
+            buyable = init_buyable
+            s["hardware_performance"] = np.zeros(n)
+        else:
+            # --- update_rnd --------------------------------------------------------------
+            hw_input = prev["rnd_input_hardware"]
+            if schedule.hardware:
+                hw_input = hw_input * np.where(paused_prev, 1.0 - hw_pause_eff, 1.0)
+            if t == 1:
+                improved, _ = rnd.update_level(
+                    init_buyable, init_buyable, hw_input, prev["cumulative_rnd_input_hardware"],
+                    hw_returns, p["hardware_performance_ceiling"], penalty, dt,
+                )  # fmt: skip
+                rate = improved / init_buyable
+                init_hw_perf = init_buyable * rate**delay_idx
+                hw_perf[0] = init_hw_perf
+                if "hardware_performance" in hist:
+                    hist["hardware_performance"][0] = init_hw_perf
+            s["hardware_performance"], s["cumulative_rnd_input_hardware"] = rnd.update_level(
+                hw_perf[t - 1], init_hw_perf, hw_input, prev["cumulative_rnd_input_hardware"],
+                hw_returns, p["hardware_performance_ceiling"], penalty, dt,
+            )  # fmt: skip
+            s["software"], s["cumulative_rnd_input_software"] = rnd.update_level(
+                prev["software"], 1, prev["rnd_input_software"],
+                prev["cumulative_rnd_input_software"], sw_returns, p["software_ceiling"],
+                penalty, dt,
+            )  # fmt: skip
+            hw_perf[t] = s["hardware_performance"]
+
+            # --- allocate_fractional_inputs -----------------------------------------------
+            s["rampup"] = fta_goods_hist[t - 1] >= p["rampup_trigger"]
+            inputs.grow_fractions(s, prev, p, s["rampup"], dt)
+            frozen = (prev["money_spent_training"] > p["money_cap_training_before_wakeup"]) & ~prev[
+                "rampup"
+            ]
+            s["frac_compute_training"] = np.where(
+                frozen, prev["frac_compute_training"], s["frac_compute_training"]
+            )
+            inputs.goods_fractions(s)
+
+            # --- calculate_total_inputs ---------------------------------------------------
+            s["compute_investment"] = prev["gwp"] * s["frac_gwp_compute"] * dt
+            lagged = t - delay_idx
+            buyable = np.where(
+                lagged >= 0,
+                hw_perf[np.maximum(lagged, 0), cols],
+                hw_perf[0] * (hw_perf[1] / hw_perf[0]) ** lagged.astype(float),
+            )
+            new_hardware = s["compute_investment"] * buyable
+            kept = (1.0 - p["compute_depreciation"]) ** dt
+            s["hardware"] = prev["hardware"] * kept + new_hardware
+            s["compute"] = s["hardware"] * s["software"]
+            s["capital"] = prev["capital"] + prev["gwp"] * INVESTMENT_RATE * dt
+            s["labour"] = prev["labour"] * np.exp(p["labour_growth"] * dt)
+            s["tfp_goods"] = prev["tfp_goods"] * np.exp(p["tfp_growth"] * dt)
+            s["tfp_rnd"] = prev["tfp_rnd"] * np.exp(p["tfp_growth"] * dt)
+            s["money_spent_training"] = (
+                s["compute"] * s["frac_compute_training"] / (s["software"] * buyable)
+            )
+
+        # --- automate_tasks (with the pause cap) --------------------------------------------
+        feasible = s["compute"] * s["frac_compute_training"]
+        feasible_phys = np.log10(feasible / s["software"])
+        previous_phys = (
+            np.log10(prev["biggest_training_run"] / prev["software"]) if t > 0 else feasible_phys
+        )
+        cap = cap_tracker.cap(time, previous_phys, feasible_phys)
+        capped = feasible_phys > cap
+        btr = np.where(capped, 10.0**cap * s["software"], feasible)
+        s["biggest_training_run"] = btr
+        s["feasible_training_run"] = feasible
+        s["buyable_hardware_performance"] = buyable
+        s["cap"] = cap
+        s["paused"] = np.isfinite(cap)
+        if schedule.active:
+            s["frac_compute_goods"] = np.where(
+                capped,
+                s["frac_compute_goods"]
+                + unspent_to_goods * (s["frac_compute_training"] - btr / s["compute"]),
+                s["frac_compute_goods"],
+            )
+
+        at_g_nt = req_goods.automatable(btr)
+        at_r_nt = req_rnd.automatable(btr)
+        at_g = req_goods.automatable(btr * max_tradeoff)
+        at_r = req_rnd.automatable(btr * max_tradeoff)
+        s["frac_automatable_tasks_goods_no_tradeoff"] = (at_g_nt - 1) / n_lab
+        fa_nt_hist[t] = s["frac_automatable_tasks_goods_no_tradeoff"]
+        rows_g = n_tasks if (full or t == 0) else int(at_g.max())
+        rows_r = n_tasks if (full or t == 0) else int(at_r.max())
+        rt_g = req_goods.runtime(btr, rows_g)
+        rt_r = req_rnd.runtime(btr, rows_r)
+        if full:
+            s["automatable_tasks_goods_no_tradeoff"] = at_g_nt
+            s["automatable_tasks_rnd_no_tradeoff"] = at_r_nt
+            s["automatable_tasks_goods"] = at_g
+            s["automatable_tasks_rnd"] = at_r
+            s["frac_automatable_tasks_rnd_no_tradeoff"] = (at_r_nt - 1) / n_lab
+            s["frac_automatable_tasks_goods"] = (at_g - 1) / n_lab
+            s["frac_automatable_tasks_rnd"] = (at_r - 1) / n_lab
+            s["frac_automatable_tasks"] = (at_g + at_r - 2) / (2 * n_lab)
+            for name, rt in (("goods", rt_g), ("rnd", rt_r)):
+                base = f"task_compute_to_labour_ratio_{name}"
+                s[f"{base}__task0"] = rt.eta[0]
+                s[f"{base}__last"] = rt.eta[-1]
+                s[f"{base}__min"] = rt.eta.min(axis=0)
+                s[f"{base}__max"] = rt.eta.max(axis=0)
+
+        # --- production ---------------------------------------------------------------------
+        s["capital_goods"] = s["capital"] * s["frac_capital_goods"]
+        s["labour_goods"] = s["labour"] * s["frac_labour_goods"]
+        s["compute_goods"] = s["compute"] * s["frac_compute_goods"]
+        s["capital_hardware_rnd"] = s["capital"] * s["frac_capital_hardware_rnd"]
+        s["labour_hardware_rnd"] = s["labour"] * s["frac_labour_hardware_rnd"]
+        s["compute_hardware_rnd"] = s["compute"] * s["frac_compute_hardware_rnd"]
+        s["labour_software_rnd"] = s["labour"] * s["frac_labour_software_rnd"]
+        s["compute_software_rnd"] = s["compute"] * s["frac_compute_software_rnd"]
+        s["compute_software_rnd_experiments"] = (
+            s["hardware"] ** p["compute_software_rnd_experiments_efficiency"]
+        )
+        s["capital_software_rnd"] = np.zeros(n)
+        if t == 0:
+            specs = (
+                ("goods", s["capital_goods"], s["labour_goods"], s["compute_goods"], rt_g,
+                 rho_k_goods, rho_g, sigma_g, shares["goods"]),
+                ("hardware_rnd", s["capital_hardware_rnd"], s["labour_hardware_rnd"],
+                 s["compute_hardware_rnd"], rt_r, rho_k_rnd, rho_r, sigma_r,
+                 shares["hardware_rnd"]),
+                ("software_rnd", s["compute_software_rnd_experiments"], s["labour_software_rnd"],
+                 s["compute_software_rnd"], rt_r, rho_x, rho_r, sigma_r, shares["software_rnd"]),
+            )  # fmt: skip
+            for name, x0, lab, comp, rt, rho_o, rho_i, sig, (ratio_o, ratio_i) in specs:
+                outer[name], beta = production.calibrate_weights(
+                    x0, lab, comp, rt.eta, rho_o, rho_i, ratio_o, ratio_i
+                )
+                sectors[name] = _Sector.from_weights(beta, sig)
+                constants[f"outer_task_weights_{name}"] = outer[name]
+                constants[f"labour_task_weights_{name}"] = beta
+
+        one = np.ones(n, dtype=int)
+        results = {}
+        for name, x0, lab, comp, rt, at, rho_o, rho_i, rows in (
+            ("goods", s["capital_goods"], s["labour_goods"], s["compute_goods"], rt_g, at_g,
+             rho_k_goods, rho_g, rows_g),
+            ("hardware_rnd", s["capital_hardware_rnd"], s["labour_hardware_rnd"],
+             s["compute_hardware_rnd"], rt_r, at_r, rho_k_rnd, rho_r, rows_r),
+            ("software_rnd", s["compute_software_rnd_experiments"], s["labour_software_rnd"],
+             s["compute_software_rnd"], rt_r, at_r, rho_x, rho_r, rows_r),
+        ):  # fmt: skip
+            sec = sectors[name]
+            sbe = allocation.prefix_sums(sec.bs[:rows] * rt.eta_sm1)
+            args = (sec.bs, sec.sb, sbe, rt.eta, rt.eta_sigma, rt.eta_sm1)
+            alloc = allocation.solve(lab, comp, *args, at, rows)
+            base = allocation.solve(lab, comp, *args, one, 1)
+            cog = production.task_ces(alloc, sec.beta, sec.sb, sbe, rho_i, sec.beta_sum)
+            cog0 = production.task_ces(base, sec.beta, sec.sb, sbe, rho_i, sec.beta_sum)
+            w = outer[name]
+            tfp = s["tfp_goods"] if name == "goods" else s["tfp_rnd"]
+            out = production.ces2(x0, cog, w[0], w[1], rho_o, tfp)
+            out0 = production.ces2(x0, cog0, w[0], w[1], rho_o, tfp)
+            results[name] = (out, out0)
+            if name != "software_rnd":
+                label = "goods" if name == "goods" else "rnd"
+                s[f"frac_tasks_automated_{label}"] = allocation.frac_tasks_automated(alloc, n_lab)
+                s[f"automation_multiplier_{label}"] = out / out0
+            if full:
+                terms = production.task_ces_terms(alloc, sec.beta, sec.sb, sbe, rho_i)
+                shs = production.factor_shares(w, x0, cog, rho_o, terms)
+                first = {"goods": "capital", "hardware_rnd": "capital",
+                         "software_rnd": "experiment"}[name]  # fmt: skip
+                for label, v in zip((first, "cognitive", "labour", "compute"), shs, strict=True):
+                    s[f"{label}_share_{name}"] = v
+                lab_v, comp_v = allocation.task_vectors(alloc, sec.bs, _pad(rt.eta_sm1, n_tasks))
+                ti = lab_v + _pad(rt.eta, n_tasks) * comp_v
+                s[f"labour_task_input_{name}__sum"] = lab_v.sum(axis=0)
+                s[f"labour_task_input_{name}__n_positive"] = np.count_nonzero(lab_v > 0, axis=0)
+                s[f"compute_task_input_{name}__sum"] = comp_v.sum(axis=0)
+                s[f"compute_task_input_{name}__n_positive"] = np.count_nonzero(comp_v > 0, axis=0)
+                s[f"compute_task_input_{name}__task0"] = comp_v[0]
+                s[f"task_input_{name}__sum"] = ti.sum(axis=0)
+                s[f"task_input_{name}__task0"] = ti[0]
+
+        out_g, out0_g = results["goods"]
+        out_h, _ = results["hardware_rnd"]
+        out_s, _ = results["software_rnd"]
+        if t == 0:
+            factors["gwp"] = init_gwp / out_g
+            factors["hardware"] = rnd_in_hw0 / out_h
+            factors["software"] = rnd_in_sw0 / out_s
+            constants["output_to_gwp_factor"] = factors["gwp"]
+        s["gwp"] = out_g * factors["gwp"]
+        s["rnd_input_hardware"] = out_h * factors["hardware"]
+        s["rnd_input_software"] = out_s * factors["software"]
+
+        # --- bookkeeping --------------------------------------------------------------------
+        fta_goods_hist[t] = s["frac_tasks_automated_goods"]
+        gwp_hist[t] = s["gwp"]
+        if t > 0:
+            prev_fa = fa_nt_hist[t - 2] if t >= 2 else np.zeros(n)
+            agi_seen |= (fa_nt_hist[t - 1] >= 1) & ~(prev_fa >= 1)
+        bad = np.zeros(n, dtype=bool)
+        for name in _HEALTH:
+            bad |= ~np.isfinite(s[name])
+        newly = bad & ~failed
+        failed_step[newly] = t
+        failed |= bad
+        for name in names:
+            if name in s:
+                hist[name][t] = s[name]
+        prev = dict(s)
+
+    for name in names:
+        for_rows = np.arange(n_times)[:, None] >= n_steps
+        hist[name][for_rows] = np.nan
+    constants["initial_hardware_performance"] = init_hw_perf
+    constants["hardware_delay_idx"] = delay_idx
+    return Run(times, hist, n_steps, failed, failed_step, schedule.lift, constants)
+
+
+def _pad(a: np.ndarray, rows: int) -> np.ndarray:
+    if a.shape[0] == rows:
+        return a
+    out = np.ones((rows, a.shape[1]))
+    out[: a.shape[0]] = a
+    return out
+
+
+def _dynamic_stop(
+    t, dt, delta, agi_seen, amr_prev, fta_goods, fta_rnd, gwp, growth_exceeded
+) -> np.ndarray:
+    """The reference's ``continue_simulation`` rule for ``dynamic_t_end``, negated.
+
+    A sample stops at step ``t`` once it has AGI, its R&D output multiplier exceeds 10, all
+    tasks were automated at least a year ago and world output has grown by more than 20% in a
+    year. Updates ``growth_exceeded`` with the newest one-year growth it can see.
+    """
+    k = t - 2 - delta
+    if k >= 0:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g = np.log(gwp[k + delta] / gwp[k])
+        growth_exceeded |= ~(g <= _GWP_GROWTH_STOP)
+    idx = int(np.floor(t - 1 / dt)) - 1
+    if idx >= 0:
+        automated = ~(fta_goods[idx] < 1) & ~(fta_rnd[idx] < 1)
+    else:
+        automated = np.zeros_like(agi_seen)
+    return agi_seen & ~(amr_prev <= 10) & automated & growth_exceeded

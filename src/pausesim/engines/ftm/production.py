@@ -1,0 +1,131 @@
+"""CES production of goods, hardware R&D and software R&D (Davidson 2023, §2).
+
+Output nests a CES over tasks (labour and compute, :mod:`.allocation`) inside a CES with capital
+(goods, hardware R&D) or experiment compute (software R&D). Weights are calibrated once, at the
+first step, so that the initial factor shares match the parameters
+(``SimulateTakeOff.adjust_task_weights``).
+
+With the allocation of :mod:`.allocation`, the CES sum over tasks has a closed form: the
+automated tasks contribute ``K^rho sbe[I]``, the labour-only tasks ``M^rho sb[I+1]``, since
+``beta_j (K beta_j^sigma eta_j^sigma)^rho = K^rho beta_j^sigma eta_j^(sigma-1)`` when
+``sigma = 1 / (1 - rho)``. This keeps every step O(samples) after the prefix sums.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pausesim.engines.ftm.allocation import Allocation, critical_input
+
+
+def _gather(a: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    return a[idx, np.arange(a.shape[1])]
+
+
+def task_ces_terms(
+    alloc: Allocation, beta: np.ndarray, sb: np.ndarray, sbe: np.ndarray, rho: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Terms of the task CES: automated tasks, critical task (labour, compute part), labour tasks.
+
+    Returns ``(auto, crit_labour, crit_compute, manual)`` with ``sum_j beta_j x_j^rho = auto +
+    crit_labour + crit_compute + manual`` (each ``x^(rho-1)``-weighted part of the critical
+    task separately, as factor shares need).
+    """
+    i = alloc.critical
+    x_i = critical_input(alloc)
+    beta_i = _gather(beta, i)
+    w = beta_i * x_i ** (rho - 1)
+    auto = alloc.compute_scale**rho * _gather(sbe, i)
+    sb_next = _gather(sb, i + 1)
+    manual = np.where(sb_next > 0, alloc.labour_scale**rho * sb_next, 0.0)
+    return auto, w * alloc.labour_critical, w * alloc.eta_critical * alloc.compute_critical, manual
+
+
+def task_ces(
+    alloc: Allocation,
+    beta: np.ndarray,
+    sb: np.ndarray,
+    sbe: np.ndarray,
+    rho: np.ndarray,
+    beta_sum: np.ndarray,
+) -> np.ndarray:
+    """Cognitive output: CES over task inputs, ``(sum_j beta_j x_j^rho / sum beta)^(1/rho)``."""
+    i = alloc.critical
+    x_i = critical_input(alloc)
+    auto = alloc.compute_scale**rho * _gather(sbe, i)
+    sb_next = _gather(sb, i + 1)
+    manual = np.where(sb_next > 0, alloc.labour_scale**rho * sb_next, 0.0)
+    total = auto + _gather(beta, i) * x_i**rho + manual
+    return (total / beta_sum) ** (1.0 / rho)
+
+
+def ces2(
+    x0: np.ndarray, x1: np.ndarray, w0: np.ndarray, w1: np.ndarray, rho: np.ndarray, tfp=1.0
+) -> np.ndarray:
+    """Two-input CES ``tfp (w0 x0^rho / W + w1 x1^rho / W)^(1/rho)``, ``W = w0 + w1``."""
+    wsum = w0 + w1
+    return tfp * (w0 * x0**rho / wsum + w1 * x1**rho / wsum) ** (1.0 / rho)
+
+
+def factor_shares(
+    outer: np.ndarray,
+    x0: np.ndarray,
+    cognitive: np.ndarray,
+    rho_outer: np.ndarray,
+    terms: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Shares of capital (or experiments), cognitive work, labour and compute in output."""
+    cap = outer[0] * x0**rho_outer
+    cog = outer[1] * cognitive**rho_outer
+    total = cap + cog
+    cap, cog = cap / total, cog / total
+    auto, crit_l, crit_c, manual = terms
+    lab = crit_l + manual
+    comp = crit_c + auto
+    total = lab + comp
+    return cap, cog, lab / total * cog, comp / total * cog
+
+
+def odds_to_probs(odds: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Probabilities ``(p, 1 - p)`` of odds ``p / (1 - p)``, stable at both ends."""
+    with np.errstate(divide="ignore"):
+        mid = 1 / (1 + 1 / odds)
+        p = np.where(odds < 1e-10, odds, np.where(odds > 1e10, 1 - 1 / odds, mid))
+        p_not = np.where(odds > 1e10, 1 / odds, 1.0 - p)
+    return p, p_not
+
+
+def calibrate_weights(
+    x0: np.ndarray,
+    labour: np.ndarray,
+    compute: np.ndarray,
+    eta: np.ndarray,
+    rho_outer: np.ndarray,
+    rho_inner: np.ndarray,
+    outer_ratio: np.ndarray,
+    compute_to_labour_ratio: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Outer ``(2, n)`` and task ``(N, n)`` weights that reproduce the initial factor shares.
+
+    Without automation (all compute on task 0, labour spread evenly over the labour tasks) the
+    compute-to-labour and capital-to-cognitive share ratios must equal the given ones.
+    """
+    n_tasks, n = eta.shape
+    eta_s = eta.T  # sample-major rows, so that sums over tasks add in the reference's order
+    lab = np.zeros((n, n_tasks))
+    lab[:, 1:] = (labour / (n_tasks - 1))[:, None]
+    comp = np.zeros((n, n_tasks))
+    comp[:, 0] = compute
+    task_input = lab + eta_s * comp
+    scaled = task_input ** (rho_inner[:, None] - 1)
+    labour_share = np.sum(lab * scaled, axis=1)
+    compute_share = np.sum(eta_s * comp * scaled, axis=1)
+    p, p_not = odds_to_probs(compute_to_labour_ratio * labour_share / compute_share)
+    inner = np.empty((n, n_tasks))
+    inner[:, 0] = p
+    inner[:, 1:] = p_not[:, None]
+    terms = inner * task_input ** rho_inner[:, None] / inner.sum(axis=1)[:, None]
+    cognitive = np.sum(terms, axis=1) ** (1.0 / rho_inner)
+    ratio = outer_ratio * cognitive**rho_outer / x0**rho_outer
+    q, q_not = odds_to_probs(ratio)
+    return np.stack([q, q_not]), np.ascontiguousarray(inner.T)

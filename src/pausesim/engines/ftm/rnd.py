@@ -1,0 +1,40 @@
+"""Hardware and software progress from cumulative R&D input (Davidson 2023, §2.3).
+
+Each step adds ``input**lambda * dt`` to the cumulative (parallelization-penalised) input; the
+level grows by the growth of that stock to the power of the returns, damped linearly in log
+space as it approaches its ceiling (``SimulateTakeOff.update_rnd``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def cumulative_input_at_start(
+    initial_input: np.ndarray, ratio_initial_to_cumulative: np.ndarray, penalty: np.ndarray
+) -> np.ndarray:
+    """Cumulative R&D input before the first step, from the 2022 input and their ratio."""
+    return initial_input**penalty / ratio_initial_to_cumulative / penalty
+
+
+def update_level(
+    level: np.ndarray,
+    initial_level: np.ndarray,
+    research_input: np.ndarray,
+    cumulative: np.ndarray,
+    returns: np.ndarray,
+    ceiling: np.ndarray,
+    penalty: np.ndarray,
+    dt: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """New level and new cumulative input after one step of R&D."""
+    new_cumulative = cumulative + research_input**penalty * dt
+    growth = new_cumulative / cumulative
+    log_ceiling = np.log10(ceiling)
+    ceiling_penalty = np.where(
+        np.isinf(ceiling),
+        1.0,
+        (log_ceiling - np.log10(level)) / (log_ceiling - np.log10(initial_level)),
+    )
+    new_level = np.minimum(level * growth ** (returns * ceiling_penalty), ceiling)
+    return new_level, new_cumulative
