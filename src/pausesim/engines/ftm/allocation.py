@@ -86,16 +86,14 @@ def solve(
     """
     n = labour.shape[0]
     cols = np.arange(n)
-    r = slice(0, rows)
-    # Equation 20 for every candidate critical task I, then equation 18.
-    a = eta_sigma[r] * sb[r]
-    b = sbe[r]
-    c_cand = (compute * a - labour * b) / (a + eta[r] * b)
-    ec = eta[r] * c_cand
-    l_cand = (labour + ec) * (bs[r] / sb[r]) - ec
-    ok = (l_cand >= 0) & (np.arange(rows)[:, None] < automatable)
-    found = ok.any(axis=0)
-    first = np.argmax(ok, axis=0)
+    # Equation 18 gives l_I >= 0 exactly when L sbe[I+1] >= C eta_I^sigma sb[I+1] (substitute
+    # equation 20 and simplify). The left side grows and the right side falls with I, so the
+    # candidates fail up to the critical task and pass from it on: the reference's first
+    # passing candidate is the number of failing ones. Only the chosen candidate is then
+    # evaluated with the reference's own formulas.
+    passes = labour * sbe[1 : rows + 1] >= compute * eta_sigma[:rows] * sb[1 : rows + 1]
+    first = rows - np.count_nonzero(passes, axis=0)
+    found = first < automatable
     crit = np.where(found, first, automatable - 1)
 
     eta_i = _gather(eta, crit, cols)
@@ -104,8 +102,10 @@ def solve(
     sb_next = _gather(sb, crit + 1, cols)
     sbe_i = _gather(sbe, crit, cols)
     sbe_next = _gather(sbe, crit + 1, cols)
-    c_found = _gather(c_cand, np.minimum(first, rows - 1), cols)
-    l_found = _gather(l_cand, np.minimum(first, rows - 1), cols)
+    a = _gather(eta_sigma, crit, cols) * sb_i
+    c_found = (compute * a - labour * sbe_i) / (a + eta_i * sbe_i)
+    ec = eta_i * c_found
+    l_found = (labour + ec) * (bs_i / sb_i) - ec
 
     # Critical task found (the reference's `break`): equations 17 and 14.
     k_found = (compute + l_found / eta_i) / sbe_next

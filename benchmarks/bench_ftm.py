@@ -1,0 +1,65 @@
+"""Monte Carlo throughput of the ftm engine (DESIGN §8; not a timed test).
+
+Draws N parameter sets between the conservative and aggressive takeoffspeeds.com values (uniform
+in log space when both are positive, else linear: the reference's random sets), runs them at
+t_step 0.1 from 2022 to 2100 (780 steps, as the reference) and reports simulations per second
+and peak memory. Usage::
+
+    .venv/bin/python benchmarks/bench_ftm.py [N] [CHUNK]
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import time
+
+import numpy as np
+
+from pausesim.distributions import LogUniform, Point, Uniform
+from pausesim.engines import get_engine
+from pausesim.engines.ftm.parameters import PRESET_VALUES
+from pausesim.grid import TimeGrid
+from pausesim.params.sampling import sample_params
+from pausesim.policy import Policy
+
+#: The reference's ~2 simulations/s (README of reference/ftm: 0.49 s per best-guess run).
+REFERENCE_SIMS_PER_S = 1 / 0.487
+
+
+def random_worlds(n: int, seed: int = 0):
+    """``n`` worlds, each parameter drawn between its conservative and aggressive values."""
+    engine = get_engine("ftm")
+    overrides = {}
+    for name, (best, cons, aggr) in PRESET_VALUES.items():
+        lo, hi = min(cons, aggr), max(cons, aggr)
+        if lo == hi:
+            overrides[name] = Point(value=best)
+        elif lo > 0:
+            overrides[name] = LogUniform(low=lo, high=hi)
+        else:
+            overrides[name] = Uniform(low=lo, high=hi)
+    return sample_params(engine.catalog, ("world",), overrides, n, np.random.default_rng(seed))
+
+
+def main(n: int = 2000, chunk: int = 2000) -> None:
+    engine = get_engine("ftm")
+    grid = TimeGrid(start=2022.0, end=2099.9, step=0.1)  # 780 rows, the reference's t < 2100
+    params = random_worlds(n)
+    t0 = time.perf_counter()
+    n_failed = 0
+    for lo in range(0, n, chunk):
+        part = params.subset(slice(lo, lo + chunk))
+        ds = engine.simulate(part, Policy.none(), grid, np.random.default_rng(lo))
+        n_failed += int(ds.attrs["n_failed"])
+    elapsed = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rate = n / elapsed
+    print(f"samples {n}, chunk {chunk}, steps {grid.n_steps}: {elapsed:.2f} s")
+    print(f"{rate:.0f} simulations/s ({rate / REFERENCE_SIMS_PER_S:.0f}x the reference)")
+    print(f"peak memory (max RSS) {peak_mb:.0f} MB; failed samples {n_failed}")
+
+
+if __name__ == "__main__":
+    args = [int(a) for a in sys.argv[1:]]
+    main(*args)
