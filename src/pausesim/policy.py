@@ -151,6 +151,11 @@ class Policy(Frozen):
     chip_production_paused: bool = Field(
         False, description="the coalition also stops producing AI chips while paused"
     )
+    safety_research_exempt: bool = Field(
+        False,
+        description="safety researchers of paused actors may study models above the cap "
+        "(the largest model their actor could train)",
+    )
     enforcement: Enforcement = Enforcement()
 
     @classmethod

@@ -8,6 +8,10 @@ from pausesim.metrics.trajectory import max_jump, overhang_at_lift
 from pausesim.policy import Policy
 from pausesim.testing import run_engine, sample_world, software_pause
 
+# Mechanisms that blur the overhang arithmetic (loopholes past the cap, lifts made phased or
+# re-paused by governance); switched off where a test isolates the overhang itself.
+PLAIN = dict(cap_loophole_ooms=0.0, governance_phased_lift=0.0, repause_hazard=0.0)
+
 # Only hardware moves: no spending growth, no algorithmic progress, no diffusion gap.
 HARDWARE_ONLY = dict(
     hw_doubling_years=2.5,
@@ -45,7 +49,7 @@ def test_no_pause_means_no_cap_no_lift_and_zero_overhang():
 
 
 def test_software_only_pause_builds_an_overhang_that_grows_with_pause_length():
-    params = sample_world(n=300, seed=3)
+    params = sample_world(n=300, seed=3, **PLAIN)
     overhangs = []
     for years in (1.0, 3.0, 5.0, 8.0):
         pol = software_pause(years=years)
@@ -70,6 +74,7 @@ def test_overhang_equals_hardware_plus_kept_budget_growth_in_closed_form():
         hw_endogeneity=0.0,
         spend_ceiling_gdp_share=0.2,
         max_scaleup_per_year=1e6,
+        **PLAIN,
     )
     pol = software_pause(years=4.0)
     got = overhang_at_lift(run_engine(params, pol), pol)
@@ -78,7 +83,7 @@ def test_overhang_equals_hardware_plus_kept_budget_growth_in_closed_form():
 
 
 def test_abrupt_lift_gives_a_larger_maximum_jump_than_a_phased_lift():
-    params = sample_world(n=300, seed=5)
+    params = sample_world(n=300, seed=5, **PLAIN)
     grid = TimeGrid()
     jumps = {}
     for lift in ("abrupt", "phased"):
@@ -116,7 +121,7 @@ def test_scale_up_limit_bounds_the_growth_of_the_largest_run():
 
 
 def test_including_hardware_rnd_shrinks_the_overhang():
-    params = sample_world(n=300, seed=11)
+    params = sample_world(n=300, seed=11, **PLAIN)
     soft = software_pause(years=5.0)
     hard = software_pause(years=5.0, hardware_rnd_paused=True)
     o_soft = overhang_at_lift(run_engine(params, soft), soft)
@@ -125,7 +130,7 @@ def test_including_hardware_rnd_shrinks_the_overhang():
 
 
 def test_pause_caps_coalition_runs_and_only_theirs():
-    params = sample_world(n=100, seed=2)
+    params = sample_world(n=100, seed=2, **PLAIN)
     pol = software_pause(years=5.0)
     ds = run_engine(params, pol)
     during = ds.sel(time=slice(2027.0, 2031.75))
@@ -139,7 +144,7 @@ def test_pause_caps_coalition_runs_and_only_theirs():
 def test_fixed_cap_holds_runs_at_the_threshold():
     from pausesim.policy import Cap
 
-    params = sample_world(n=50, seed=4)
+    params = sample_world(n=50, seed=4, **PLAIN)
     pol = software_pause(years=5.0, cap=Cap(kind="fixed", threshold_flop=1e26))
     ds = run_engine(params, pol)
     us = ds.sel(actor="us_allies", time=slice(2027.0, 2031.75))
@@ -161,7 +166,7 @@ def test_declining_cap_falls_at_its_rate():
 def test_forced_lift_fires_when_an_outsider_catches_up():
     from pausesim.policy import EndRule
 
-    params = sample_world(n=200, seed=8)
+    params = sample_world(n=200, seed=8, **PLAIN)
     pol = software_pause(years=30.0).model_copy(
         update={"end": EndRule(duration_years=30.0, forced_margin_ooms=0.0)}
     )
@@ -182,7 +187,7 @@ def test_political_hazard_lift_times_follow_the_exponential_law():
     from pausesim.policy import EndRule
 
     h = 0.5
-    params = sample_world(n=4000, seed=9)
+    params = sample_world(n=4000, seed=9, **PLAIN)
     pol = software_pause(years=200.0).model_copy(
         update={"end": EndRule(duration_years=200.0, political_lift_hazard_per_year=h)}
     )
@@ -201,7 +206,9 @@ def test_longer_pause_never_lowers_the_delay_when_outsiders_are_unaffected():
     coalition back further."""
     from pausesim.metrics.trajectory import crossing_time
 
-    params = sample_world(n=300, seed=12, opportunistic_spend_boost=0.0, brain_drain_per_year=0.0)
+    params = sample_world(
+        n=300, seed=12, opportunistic_spend_boost=0.0, brain_drain_per_year=0.0, **PLAIN
+    )
     t = TimeGrid().times
     base = crossing_time(run_engine(params, Policy.none())["frontier_capability"].values, t, 6.7)
     prev = np.zeros_like(base)
@@ -246,12 +253,15 @@ def test_covert_training_grows_as_hardware_makes_cap_sized_runs_cheap():
 def test_chip_mechanisms_suppress_covert_training():
     from pausesim.policy import Enforcement
 
-    params = sample_world(n=100, seed=13, covert_share_max=0.1)
     pol = software_pause(
         years=25.0,
         enforcement=Enforcement(detection_hazard_per_year=0.0, chip_mechanism_coverage=1.0),
     )
-    assert run_engine(params, pol)["covert_share"].values.max() == 0.0
+    domestic = sample_world(n=100, seed=13, covert_share_max=0.1, covert_outsourcing_fraction=0.0)
+    assert run_engine(domestic, pol)["covert_share"].values.max() == 0.0
+    # ... but labs training on hardware rented abroad escape them (the essay's illegal labs)
+    abroad = sample_world(n=100, seed=13, covert_share_max=0.1, covert_outsourcing_fraction=1.0)
+    assert run_engine(abroad, pol)["covert_share"].sel(actor="us_allies", time=2050.0).min() > 0
 
 
 def test_brain_drain_moves_research_to_non_pause_actors_and_conserves_it():
@@ -282,7 +292,7 @@ def test_opportunistic_spending_raises_outsider_budgets_only_during_the_pause():
 
 
 def test_inference_gain_raises_deployed_capability_of_a_frozen_model():
-    params = sample_world(n=50, seed=16, inference_gain=0.5)
+    params = sample_world(n=50, seed=16, inference_gain=0.5, **PLAIN)
     ds = run_engine(params, software_pause(years=5.0))
     us = ds.sel(actor="us_allies")
     bonus = (us["deployed_capability"] - us["capability"]).sel(time=2031.0).values

@@ -4,11 +4,12 @@ State lives in log10 space (DESIGN §10): ``+1`` is one order of magnitude, so c
 are differences. All samples and actors advance together; the only Python loop is over time.
 Each step follows the same order:
 
-1. pause state: start, lift rules (on the state of the previous step), cap;
+1. pause state: start, lift rules (on the state of the previous step), re-pause, cap;
 2. hardware price-performance, and each actor's access to it;
-3. budgets, feasible compute, the largest legal run (scale-up limit and cap);
+3. budgets, feasible compute, the largest legal run (scale-up limit, cap and loopholes);
 4. algorithms (effort, pause slowdown, diffusion) and brain drain;
-5. covert sector, inference gains, effective compute, frontier shares.
+5. covert sector, inference gains, effective compute, frontier shares;
+6. alignment research stock and governance capacity (:mod:`pausesim.mechanisms`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pausesim.engines.compute import (
     training,
 )
 from pausesim.engines.compute.parameters import CATALOG, DEFAULT_ACTORS
+from pausesim.mechanisms import alignment, governance
 from pausesim.grid import TimeGrid
 from pausesim.params.catalog import Catalog
 from pausesim.params.sampling import SampledParams
@@ -50,6 +52,16 @@ _ACTOR_VARS = (
     "safety_culture",
     "covert_share",
     "deployed_capability",
+    "alignment",
+)
+#: Per-sample trajectories stored per (time, sample).
+_SAMPLE_VARS = (
+    "frontier_capability",
+    "low_safety_frontier_share",
+    "cap",
+    "alignment_frontier",
+    "alignment_gap",
+    "governance",
 )
 
 
@@ -101,9 +113,10 @@ def _run(
     # -- outputs, time-major so each step writes a contiguous block -------------------------
     out = {v: np.empty((n_t, n_act, n), dtype=dtype) for v in _ACTOR_VARS}
     out["frontier_share"] = np.empty((n_t, len(SECTORS), n_act, n), dtype=dtype)
-    for v in ("frontier_capability", "low_safety_frontier_share", "cap"):
+    for v in _SAMPLE_VARS:
         out[v] = np.empty((n_t, n), dtype=dtype)
     out["paused"] = np.zeros((n_t, n_act, n), dtype=bool)
+    out["in_force"] = np.zeros((n_t, n), dtype=bool)
 
     # -- initial state ----------------------------------------------------------------------
     t_hw = p["hw_doubling_years"]
@@ -132,58 +145,101 @@ def _run(
     research = p["research_share"].copy()
     # Effort is measured against the leading research actor, so moving researchers between
     # actors moves progress rather than creating it (DESIGN §10: (R_a / R_ref)^lambda).
+    lead_research = research.argmax(axis=0)
     research_ref = research.max(axis=0)
     effort = algorithms.research_effort(research, research_ref, p["research_elasticity"])
     culture = p["safety_culture"].copy()
+    culture_ref = np.take_along_axis(culture, lead_research[None, :], axis=0)[0]
     covert_culture = np.broadcast_to(p["covert_safety_culture"], culture.shape)
     max_step = np.log10(p["max_scaleup_per_year"]) * dt
+    loophole = p["cap_loophole_ooms"]
+    outsourcing = p["covert_outsourcing_fraction"]
 
+    capability = run + offset - e_ref
+    frontier0 = capability.max(axis=0)
+    aligned = alignment.initial_alignment(capability, p["initial_alignment_gap_ooms"])
+    capacity = np.zeros(n)  # governance capacity
+
+    # pause state, per sample: a pause can lift at different times and come back (re-pause)
     in_force = np.zeros(n, dtype=bool)
     started = False
-    t_start = np.nan
+    episode_start = np.full(n, np.nan)
     cap0 = np.full(n, np.inf)
     cap = np.full(n, np.inf)
     cap_at_lift = np.full(n, np.inf)
-    lift_time = np.full(n, np.nan)
+    last_lift = np.full(n, np.nan)
+    first_lift = np.full(n, np.nan)
+    phased = np.zeros(n, dtype=bool)
+    ramp = np.full(n, policy.lift.ramp_ooms_per_year)
+    n_pauses = np.zeros(n, dtype=np.int32)
     covert_alive = np.ones((n_act, n), dtype=bool)
     access_at_bind = access.copy()
-    capability = run + offset - e_ref
     monitored = np.log10(policy.enforcement.monitored_run_cost_usd)
     no_covert, no_covert_e = np.zeros((n_act, n)), np.full((n_act, n), -np.inf)
+    any_paused = False
 
     for k in range(n_t):
         t = times[k]
         u_politics = rng.random(n)
+        u_governance = rng.random(n)
         u_detect = rng.random((n_act, n))
         coalition = member[k]
 
-        # 1. pause state: start, lift rules on last step's state, cap -------------------------
+        # 1. pause state: start, lift rules on last step's state, re-pause, cap --------------
         if not started and not policy.is_none and t >= policy.start_year - 1e-9:
-            started, t_start = True, t
+            started = True
             cap0 = pause.initial_cap(policy, run)
             in_force[:] = True
+            episode_start[:] = t
+            n_pauses[:] = 1
         elif started:
             lifted_now = pause.lift_now(
                 policy,
                 in_force=in_force,
+                started_at=episode_start,
                 t_next=t,
                 dt=dt,
                 coalition_capability=_best(capability, coalition),
                 outsider_capability=_best(capability, ~coalition),
                 u_politics=u_politics,
+                alignment=_best(aligned, coalition),
             )
-            cap_now = pause.cap_in_force(policy, cap0, t - t_start)
-            cap_at_lift = np.where(lifted_now, cap_now, cap_at_lift)
-            lift_time = np.where(lifted_now, t, lift_time)
-            in_force &= ~lifted_now
+            if lifted_now.any():
+                cap_now = pause.cap_in_force(policy, cap0, t - episode_start)
+                cap_at_lift = np.where(lifted_now, cap_now, cap_at_lift)
+                last_lift = np.where(lifted_now, t, last_lift)
+                first_lift = np.where(lifted_now & np.isnan(first_lift), t, first_lift)
+                # Governance capacity can turn an abrupt lift into a phased one.
+                by_gov = governance.phased_by_governance(
+                    capacity, p["governance_phased_lift"], u_governance
+                )
+                policy_phased = policy.lift.kind == "phased"
+                phased = np.where(lifted_now, policy_phased | by_gov, phased)
+                ramp = np.where(
+                    lifted_now & ~policy_phased, p["governance_ramp_ooms_per_year"], ramp
+                )
+                in_force &= ~lifted_now
+            else:
+                # After a lift, capacity may bring the pause back (a new episode, same rules).
+                again = (
+                    ~in_force
+                    & np.isfinite(last_lift)
+                    & governance.repause_now(capacity, p["repause_hazard"], u_governance, dt)
+                )
+                if again.any():
+                    cap0 = np.where(again, pause.initial_cap(policy, run), cap0)
+                    episode_start = np.where(again, t, episode_start)
+                    n_pauses += again
+                    in_force |= again
         if started:
             cap = np.where(
                 in_force,
-                pause.cap_in_force(policy, cap0, t - t_start),
-                pause.cap_after_lift(policy, cap_at_lift, t - lift_time),
+                pause.cap_in_force(policy, cap0, t - episode_start),
+                pause.cap_after_lift(cap_at_lift, t - last_lift, phased, ramp),
             )
         paused = in_force & coalition[:, None]
-        actor_cap = np.where(coalition[:, None], cap, np.inf)
+        # Loopholes: paused legal labs get l_cap OOM past the cap in effect.
+        actor_cap = np.where(coalition[:, None], cap + np.where(paused, loophole, 0.0), np.inf)
 
         if k > 0:
             # 2. hardware ---------------------------------------------------------------------
@@ -202,7 +258,7 @@ def _run(
             # 3. budgets, feasible compute ----------------------------------------------------
             chip_slow = (
                 np.minimum(1.0, (p["chip_production_share"] * paused).sum(axis=0))
-                if policy.chip_production_paused
+                if policy.chip_production_paused and any_paused
                 else 0.0
             )
             growth = spending.budget_growth(
@@ -247,35 +303,71 @@ def _run(
                 u_detect, policy.enforcement.detection_hazard_per_year, dt
             )
         if paused.any():
+            covert_price = outsourcing * outsourced + (1.0 - outsourcing) * access
             sigma = np.where(
                 paused & covert_alive,
                 covert.covert_share(
                     p["covert_share_max"],
                     p["covert_logistic_width_ooms"],
                     cap,
-                    outsourced,
+                    covert_price,
                     monitored,
-                    policy.enforcement.chip_mechanism_coverage,
+                    policy.enforcement.chip_mechanism_coverage * (1.0 - outsourcing),
                 ),
                 0.0,
             )
             covert_e = (
                 np.log10(sigma)
                 + budget
-                + outsourced
+                + covert_price
                 + offset
                 + efficiency
                 - p["covert_alg_penalty_ooms"]
             )
         else:
             sigma, covert_e = no_covert, no_covert_e
-        sector_e = np.stack([run + offset + efficiency, covert_e])
-        best_e = np.maximum(sector_e[0], sector_e[1])
+        legal_e = run + offset + efficiency
+        sector_e = np.stack([legal_e, covert_e])
+        best_e = np.maximum(legal_e, covert_e)
         capability = best_e - e_ref
+        frontier_k = capability.max(axis=0)
         shares = frontier.frontier_shares(sector_e)
 
         binding = np.isfinite(actor_cap) & (run < feasible - 1e-12)
         access_at_bind = np.where(binding, access_at_bind, access)
+
+        # 6. alignment research and governance capacity ----------------------------------------
+        if k > 0:
+            studied = legal_e - e_ref
+            if policy.safety_research_exempt:
+                studied = np.where(paused, feasible + offset + efficiency - e_ref, studied)
+            aligned = aligned + dt * alignment.alignment_progress(
+                p["alignment_rate"],
+                alignment.safety_effort(
+                    effort,
+                    culture,
+                    culture_ref,
+                    paused,
+                    p["pause_safety_effort_boost"],
+                    p["safety_approval_slowdown"],
+                ),
+                studied,
+                frontier0,
+                frontier_k,
+                p["feedback_exponent"],
+                p["subfrontier_relevance"],
+                p["safety_sharing"],
+            )
+            capacity = governance.governance_step(
+                capacity,
+                in_force,
+                p["governance_growth_paused"],
+                p["governance_growth_baseline"],
+                p["governance_decay"],
+                dt,
+            )
+        actor_share = shares.sum(axis=0)
+        gap = np.maximum(0.0, sector_e - e_ref - aligned)  # (sector, actor, sample)
 
         o = out
         o["capability"][k] = capability
@@ -289,15 +381,21 @@ def _run(
         o["safety_culture"][k] = culture
         o["covert_share"][k] = sigma
         o["deployed_capability"][k] = capability + p["inference_gain"] * (access - access_at_bind)
+        o["alignment"][k] = aligned
         o["frontier_share"][k] = shares
-        o["frontier_capability"][k] = capability.max(axis=0)
+        o["frontier_capability"][k] = frontier_k
         o["low_safety_frontier_share"][k] = frontier.low_safety_share(
             shares, np.stack([culture, covert_culture]), p["low_safety_threshold"]
         )
+        o["alignment_frontier"][k] = (actor_share * aligned).sum(axis=0)
+        o["alignment_gap"][k] = (shares * np.where(np.isfinite(gap), gap, 0.0)).sum(axis=(0, 1))
+        o["governance"][k] = capacity
         o["cap"][k] = cap
         o["paused"][k] = paused
+        o["in_force"][k] = in_force
     out["in_coalition"] = np.broadcast_to(member[:, :, None], (n_t, n_act, n))
-    out["lift_time"] = lift_time
+    out["lift_time"] = first_lift
+    out["n_pauses"] = n_pauses
     return out
 
 
@@ -323,7 +421,7 @@ def _to_dataset(out: dict, p: SampledParams, policy: Policy, grid: TimeGrid) -> 
     }
     data = {}
     for name, arr in out.items():
-        if name == "lift_time":
+        if name in ("lift_time", "n_pauses"):
             data[name] = (("sample",), arr)
         elif arr.ndim == 2:
             data[name] = (("sample", "time"), arr.T)

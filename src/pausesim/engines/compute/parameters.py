@@ -8,6 +8,8 @@ published figure exists the source starts with "Assumption" and the range is del
 from __future__ import annotations
 
 from pausesim.distributions import Beta, LogNormal, Point, Uniform
+from pausesim.mechanisms.alignment import ALIGNMENT_PARAMETERS
+from pausesim.mechanisms.governance import GOVERNANCE_PARAMETERS
 from pausesim.params.catalog import Catalog, Parameter
 
 #: Actors of the default world: the essay's realistic coalition and the two non-pause blocs.
@@ -364,6 +366,32 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Assumption; the AI Futures calculator's 'blacksite' penalties go up to ~2 OOM",
         "covert",
     ),
+    _P(
+        "covert_outsourcing_fraction",
+        "o_cov",
+        "1",
+        "Share of covert training run remotely on hardware rented in non-pause countries: it "
+        "buys at their prices and escapes the coalition's on-chip mechanisms.",
+        Uniform(low=0.3, high=1.0),
+        (0.0, 1.0),
+        "Assumption from the essay ('Illegal AI labs ... remotely using training hardware "
+        "outsourced to non-pause countries to evade detection')",
+        "covert",
+    ),
+    # -- loopholes ----------------------------------------------------------------------------
+    _P(
+        "cap_loophole_ooms",
+        "l_cap",
+        "OOM",
+        "How far legal labs of a paused actor exceed the cap in effective terms through "
+        "loopholes in the definition of a frontier model (many sub-threshold runs, fewer "
+        "parameters used more efficiently, fine-tuning open weights).",
+        Uniform(low=0.0, high=0.5),
+        (0.0, 5.0),
+        "Assumption from the essay ('Legal labs exploit loopholes in the definition of a "
+        "frontier model'); threshold gaming in Compute-Threshold-Staleness-Model",
+        "loopholes",
+    ),
     # -- brain drain --------------------------------------------------------------------------
     _P(
         "brain_drain_per_year",
@@ -454,4 +482,4 @@ PARAMETERS: tuple[Parameter, ...] = (
     ),
 )
 
-CATALOG = Catalog(PARAMETERS, engine="compute")
+CATALOG = Catalog(PARAMETERS + ALIGNMENT_PARAMETERS + GOVERNANCE_PARAMETERS, engine="compute")

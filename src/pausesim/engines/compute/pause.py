@@ -48,42 +48,44 @@ def cap_in_force(policy: Policy, cap0: np.ndarray, years_since_start: float) -> 
 
 
 def cap_after_lift(
-    policy: Policy, cap_at_lift: np.ndarray, years_since_lift: np.ndarray
+    cap_at_lift: np.ndarray, years_since_lift: np.ndarray, phased: np.ndarray, ramp: np.ndarray
 ) -> np.ndarray:
-    """Cap after the lift: gone (abrupt) or rising log-linearly by ``ramp_ooms_per_year``."""
-    if policy.lift.kind == "abrupt":
-        return np.full_like(cap_at_lift, np.inf)
-    return cap_at_lift + policy.lift.ramp_ooms_per_year * years_since_lift
+    """Cap after the lift: gone (abrupt) or rising log-linearly by ``ramp`` OOM/yr (phased).
+
+    ``phased`` and ``ramp`` are per sample: governance capacity can turn an abrupt lift into a
+    phased one.
+    """
+    return np.where(phased, cap_at_lift + ramp * years_since_lift, np.inf)
 
 
 def lift_now(
     policy: Policy,
     *,
     in_force: np.ndarray,
+    started_at: np.ndarray,
     t_next: float,
     dt: float,
     coalition_capability: np.ndarray,
     outsider_capability: np.ndarray,
     u_politics: np.ndarray,
     alignment: np.ndarray | None = None,
-    political_hazard_multiplier: np.ndarray | float = 1.0,
 ) -> np.ndarray:
     """Which samples lift the pause at ``t_next``; the first rule to fire lifts it.
 
-    Rules (DESIGN §3 and §10): a fixed duration; forced when an outsider comes within
-    ``forced_margin_ooms`` of the coalition's best model; a politicised lift with yearly hazard
-    ``political_lift_hazard_per_year`` (times ``political_hazard_multiplier``, which governance
-    capacity may lower), drawn from ``u_politics``; and reaching the alignment target.
+    Rules (DESIGN §3 and §10): a fixed duration since this pause episode ``started_at``;
+    forced when an outsider comes within ``forced_margin_ooms`` of the coalition's best model;
+    a politicised lift with yearly hazard ``political_lift_hazard_per_year``, drawn from
+    ``u_politics`` and independent of the state of safety research; and the coalition's
+    alignment stock reaching ``alignment_target``.
     """
     end = policy.end
     fire = np.zeros_like(in_force)
     if np.isfinite(end.duration_years):
-        fire |= t_next >= policy.start_year + end.duration_years - 1e-9
+        fire |= t_next >= started_at + end.duration_years - 1e-9
     if end.forced_margin_ooms is not None:
         fire |= outsider_capability >= coalition_capability - end.forced_margin_ooms
     if end.political_lift_hazard_per_year > 0:
-        hazard = end.political_lift_hazard_per_year * political_hazard_multiplier
-        fire |= u_politics < -np.expm1(-hazard * dt)
+        fire |= u_politics < -np.expm1(-end.political_lift_hazard_per_year * dt)
     if end.alignment_target is not None and alignment is not None:
         fire |= alignment >= end.alignment_target
     return fire & in_force

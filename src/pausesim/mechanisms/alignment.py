@@ -1,0 +1,151 @@
+"""Alignment research stock with the feedback-loop factor (DESIGN §2 item 10, §10).
+
+``M_a`` is measured in the same units as capability (OOM of effective compute above GPT-4): the
+capability level up to which the actor's alignment techniques are adequate. The alignment gap
+of a model is ``K - M``. Progress per year of actor ``a``::
+
+    own_a = r * E_a * 10**(beta * (K_access_a - K0)) * delta**(K* - K_access_a)
+    dM_a/dt = own_a + s * sum_{b != a} own_b
+
+``E_a`` is safety effort (research effort times safety culture, plus the extra effort a pause
+frees, minus the slowdown of government approval), ``K_access`` the best model the actor's
+safety researchers may study (capped during a pause unless safety research is exempt),
+``beta`` the feedback-loop crux (> 0: the essay's 'alignment research was pretty bad during the
+last pause'; 0: the critics' view that theory and current models suffice), ``delta`` the
+relevance of work done ``K* - K_access`` OOM below the frontier, and ``s`` the share of other
+actors' safety research an actor can use (the essay's footnote 8).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from pausesim.distributions import LogNormal, Uniform
+from pausesim.params.catalog import Parameter
+
+_P = Parameter
+
+ALIGNMENT_PARAMETERS: tuple[Parameter, ...] = (
+    _P(
+        "alignment_rate",
+        "r",
+        "OOM/yr",
+        "Alignment progress per year of the leading safety effort studying frontier models at "
+        "the start: how fast the capability level that alignment can handle rises.",
+        LogNormal(p5=0.2, p95=1.2),
+        (0.0, 10.0),
+        "Assumption: no published estimate; spans alignment keeping a fifth of the pace of "
+        "frontier effective compute (~1 OOM/yr, Epoch trends) to keeping pace",
+        "alignment",
+    ),
+    _P(
+        "feedback_exponent",
+        "beta",
+        "1",
+        "How much alignment progress depends on the capability of the models safety "
+        "researchers may study (the key crux): progress scales as 10**(beta x OOM of access).",
+        Uniform(low=0.0, high=0.4),
+        (0.0, 2.0),
+        "Assumption spanning the essay's claim ('Alignment research was pretty bad during the "
+        "last pause', beta > 0) and its critics' (theory and current models suffice, beta = 0)",
+        "alignment",
+    ),
+    _P(
+        "subfrontier_relevance",
+        "delta",
+        "1/OOM",
+        "Relevance of safety work done on a model one OOM below the frontier (compounded per OOM).",
+        Uniform(low=0.3, high=0.9),
+        (0.0, 1.0),
+        "Assumption; Clymer's slowdown model discounts pre-handoff research "
+        "(research_relevance_of_pre_handoff_discount, e.g. 0.1)",
+        "alignment",
+    ),
+    _P(
+        "pause_safety_effort_boost",
+        "b_pause",
+        "1",
+        "Extra safety effort of a paused actor (researchers freed from capabilities work): "
+        "effort is multiplied by 1 + b_pause while paused.",
+        Uniform(low=0.0, high=1.0),
+        (0.0, 10.0),
+        "Assumption; Clymer's increase_in_alignment_research_effort_during_slowdown "
+        "(Joshuaclymer/dark_compute)",
+        "alignment",
+    ),
+    _P(
+        "safety_approval_slowdown",
+        "a_gov",
+        "1",
+        "Fraction of a paused actor's safety progress lost because safety research needs "
+        "government approval for its capabilities externalities.",
+        Uniform(low=0.0, high=0.5),
+        (0.0, 1.0),
+        "Assumption from the essay ('This slows down progress in safety substantially, just "
+        "as the FDA slows down medical research')",
+        "alignment",
+    ),
+    _P(
+        "safety_sharing",
+        "s",
+        "1",
+        "Share of other actors' alignment progress an actor can use (publication and uptake).",
+        Uniform(low=0.2, high=0.9),
+        (0.0, 1.0),
+        "Assumption from the essay's footnote 8 ('whether safety research in pause countries "
+        "is openly shared ... and how likely non-pause actors are to use this research')",
+        "alignment",
+    ),
+    _P(
+        "initial_alignment_gap_ooms",
+        "G_0",
+        "OOM",
+        "How far each actor's best model is beyond what alignment handles at the start.",
+        Uniform(low=0.0, high=2.0),
+        (-10.0, 10.0),
+        "Assumption: the essay holds GPT-4-class models (0-1.4 OOM below 2025 frontier models) "
+        "'we can already align pretty well'; critics argue the gap is larger",
+        "alignment",
+    ),
+)
+
+
+def initial_alignment(capability: np.ndarray, gap: np.ndarray) -> np.ndarray:
+    """``M_a(0) = K_a(0) - G_0``."""
+    return capability - gap
+
+
+def safety_effort(
+    research_effort: np.ndarray,
+    culture: np.ndarray,
+    culture_ref: np.ndarray,
+    paused: np.ndarray,
+    boost: np.ndarray,
+    approval_slowdown: np.ndarray,
+) -> np.ndarray:
+    """``E_a``: research effort times safety culture (relative to the leading research actor's
+    culture at the start), raised by a pause's freed effort and cut by approval delays."""
+    pause_factor = np.where(paused, (1.0 + boost) * (1.0 - approval_slowdown), 1.0)
+    return research_effort * culture / culture_ref * pause_factor
+
+
+def alignment_progress(
+    rate: np.ndarray,
+    effort: np.ndarray,
+    access: np.ndarray,
+    access0: np.ndarray,
+    frontier: np.ndarray,
+    beta: np.ndarray,
+    relevance: np.ndarray,
+    sharing: np.ndarray,
+) -> np.ndarray:
+    """Yearly growth of each actor's alignment stock ``(actor, sample)``.
+
+    Own progress ``r E 10**(beta (K_access - K0)) delta**(K* - K_access)`` plus the shared part
+    ``s`` of everyone else's. ``access0`` is the frontier at the start (so the factor is 1 at
+    the start for the leader).
+    """
+    behind = np.maximum(0.0, frontier - access)
+    own = rate * effort * np.power(10.0, beta * (access - access0)) * np.power(relevance, behind)
+    total = own.sum(axis=0)
+    return own + sharing * (total - own)
