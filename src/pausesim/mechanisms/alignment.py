@@ -123,8 +123,11 @@ def safety_effort(
     boost: np.ndarray,
     approval_slowdown: np.ndarray,
 ) -> np.ndarray:
-    """``E_a``: research effort times safety culture (relative to the leading research actor's
-    culture at the start), raised by a pause's freed effort and cut by approval delays."""
+    """Safety effort ``E_a``.
+
+    Research effort times safety culture (relative to the leading research actor's culture at
+    the start), raised by a pause's freed effort and cut by approval delays.
+    """
     pause_factor = np.where(paused, (1.0 + boost) * (1.0 - approval_slowdown), 1.0)
     return research_effort * culture / culture_ref * pause_factor
 

@@ -35,14 +35,19 @@ def crossing_time(series: np.ndarray, times: np.ndarray, level: float) -> np.nda
 def max_jump(series: np.ndarray, times: np.ndarray, window_years: float) -> np.ndarray:
     """Largest rise of ``series`` over any ``window_years``, per year (OOM/yr for capability).
 
-    The window is rounded to whole grid steps; a grid shorter than the window gives NaN.
+    The window is rounded to whole grid steps; a grid shorter than the window gives NaN, and
+    so does a sample with no finite window.
     """
     step = times[1] - times[0] if len(times) > 1 else np.nan
     w = int(round(window_years / step)) if np.isfinite(step) else 0
     if w < 1 or w >= series.shape[1]:
         return np.full(series.shape[0], np.nan)
     rise = series[:, w:].astype(float) - series[:, :-w].astype(float)
-    return rise.max(axis=1) / (w * step)
+    # Engines that stop a sample early (ftm's dynamic end) pad it with NaN: ignore the padding,
+    # and keep NaN only where no window is defined at all.
+    finite = np.isfinite(rise)
+    best = np.where(finite, rise, -np.inf).max(axis=1)
+    return np.where(finite.any(axis=1), best, np.nan) / (w * step)
 
 
 def overhang_at_lift(ds: xr.Dataset, policy: Policy) -> np.ndarray:
