@@ -10,14 +10,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from ftm_reference_data import CASES, REFERENCE, REFERENCE_GRID, requires_reference
+from ftm_reference_data import CASES, REFERENCE, REFERENCE_GRID, params_for, requires_reference
 
+from pausesim.engines.ftm import FTMEngine
 from pausesim.engines.ftm.metrics import (
     TAKEOFF_METRICS,
     TIMELINE_METRICS,
     summary_table,
     variable_name,
 )
+from pausesim.engines.ftm.model import CORE_VARIABLES
+from pausesim.policy import Policy
 
 pytestmark = requires_reference
 
@@ -133,3 +136,20 @@ def test_summary_table_matches(reference_run, name):
                 assert np.isnan(ours), f"{row['period']} {key}: {ours} vs None"
             else:
                 assert ours == pytest.approx(ref, rel=RTOL, abs=1e-12), f"{row['period']} {key}"
+
+
+def test_core_record_runs_the_validated_path(reference_run):
+    """``record="core"`` (what Monte Carlo runs use) gives the validated full run's numbers."""
+    index, full = reference_run
+    cases = [case for _, case in index.values()]
+    core = FTMEngine(record="core").simulate(
+        params_for(cases), Policy.none(), REFERENCE_GRID, np.random.default_rng(0)
+    )
+    np.testing.assert_array_equal(core["n_steps"].values, full["n_steps"].values)
+    for name in CORE_VARIABLES:
+        np.testing.assert_allclose(
+            core[name].values.astype(float),
+            full[name].values.astype(float),
+            rtol=1e-12,
+            err_msg=name,
+        )
