@@ -22,9 +22,11 @@ from pausesim import __version__
 from pausesim.engines import get_engine
 from pausesim.executor import Executor, LocalExecutor
 from pausesim.metrics import run_metrics, summarize
+from pausesim.metrics.summary import wide_table
 from pausesim.params.sampling import sample_params
 from pausesim.policy import Policy
 from pausesim.reduce import QuantileReducer
+from pausesim.risk import crux_screen, resolve_worldviews, run_risk, verdicts
 from pausesim.scenario import Scenario, to_toml
 
 #: Default number of samples per chunk; part of what makes a run reproducible.
@@ -66,6 +68,18 @@ class Comparison:
     policy: Result
     counterfactual: Result
     deltas: xr.Dataset = field(repr=False)
+
+    def verdicts(self) -> pd.DataFrame:
+        """Per worldview and horizon: P(policy better) with its Monte Carlo SE and delta_risk."""
+        if "delta_risk" not in self.deltas:
+            return pd.DataFrame()
+        return verdicts(self.deltas["delta_risk"])
+
+    def cruxes(self, top: int = 3) -> pd.DataFrame:
+        """Parameters most rank-correlated with ``delta_risk`` per worldview (a screen)."""
+        if "delta_risk" not in self.deltas:
+            return pd.DataFrame(columns=["worldview", "parameter", "spearman_rho"])
+        return crux_screen(self.policy.params, self.deltas["delta_risk"], top)
 
     def summary(self) -> pd.DataFrame:
         """Per metric: the policy run, the counterfactual, and the per-sample deltas."""
@@ -122,6 +136,11 @@ def comparison_deltas(policy: xr.Dataset, counterfactual: xr.Dataset) -> xr.Data
                 "delta_capability_end": p["capability_end"] - c["capability_end"],
             }
         )
+    if "risk" in p and "risk" in c:
+        out["delta_risk"] = p["risk"] - c["risk"]
+        out["delta_risk"].attrs.update(
+            units="1", description="risk by the horizon, policy minus no pause, per worldview"
+        )
     out["delay_years"].attrs.update(units="year", description="danger year, policy minus no pause")
     out["max_jump_ratio"].attrs.update(units="1", description="max jump, policy over no pause")
     # A pause can push the danger level past the grid: count it instead of calling it undefined.
@@ -149,6 +168,8 @@ def _run(scenario, policies, keep, chunk_size, executor, progress) -> list[Resul
     actors = scenario.actors
     overrides = dict(scenario.world.params)
     correlations = {(c.a, c.b): c.rho for c in scenario.world.correlations}
+    # Risk needs the alignment and governance stocks; engines without them get no risk.
+    worldviews = resolve_worldviews(scenario.risk) if engine.publishes_risk_inputs else []
     n = scenario.samples
     bounds = [(lo, min(lo + chunk_size, n)) for lo in range(0, n, chunk_size)]
 
@@ -157,13 +178,18 @@ def _run(scenario, policies, keep, chunk_size, executor, progress) -> list[Resul
         params_rng, events_seed = _chunk_rngs(scenario.seed, index)
         sp = sample_params(engine.catalog, actors, overrides, hi - lo, params_rng, correlations)
         outputs = []
+        pds = sp.to_dataset().assign_coords(sample=np.arange(lo, hi))
         for pol in policies:
             events_rng = _chunk_rngs(scenario.seed, index)[1]  # same events stream per policy
             ds = engine.simulate(sp, pol, scenario.grid, events_rng)
             ds = ds.assign_coords(sample=np.arange(lo, hi))
             m = run_metrics(ds, pol, scenario.metrics)
+            if worldviews:
+                hazard, risk = run_risk(ds, pds, pol, scenario, worldviews)
+                m["risk"] = risk
+                ds["hazard"] = hazard.transpose("sample", "worldview", "time")
             outputs.append((_kept(ds, keep), m))
-        return outputs, sp.to_dataset().assign_coords(sample=np.arange(lo, hi))
+        return outputs, pds
 
     executor = executor or LocalExecutor()
     reducers = [QuantileReducer() for _ in policies] if keep == "quantiles" else None
@@ -244,27 +270,17 @@ def save_result(
         else {"policy": result}
     )
     for label, r in runs.items():
-        table = _metrics_table(r.metrics)
+        table = wide_table(r.metrics)
         for suffix in ("parquet", "csv"):
             written.append(save_table(table, folder / f"metrics_{label}.{suffix}"))
         if trajectories and r.trajectories.data_vars:
             written.append(save_dataset(r.trajectories, folder / f"trajectories_{label}.nc"))
     if isinstance(result, Comparison):
-        deltas = result.deltas.to_dataframe().reset_index()
+        deltas = wide_table(result.deltas)
         for suffix in ("parquet", "csv"):
             written.append(save_table(deltas, folder / f"deltas.{suffix}"))
     written.append(save_table(result.summary().reset_index(), folder / "summary.csv"))
+    if isinstance(result, Comparison) and "delta_risk" in result.deltas:
+        written.append(save_table(result.verdicts().reset_index(), folder / "verdicts.csv"))
+        written.append(save_table(result.cruxes(), folder / "cruxes.csv"))
     return written
-
-
-def _metrics_table(metrics: xr.Dataset) -> pd.DataFrame:
-    """Wide table: one row per sample; per-actor metrics become ``name[actor]`` columns."""
-    cols = {}
-    for name, da in metrics.data_vars.items():
-        if da.dims == ("sample",):
-            cols[name] = da.values
-        else:
-            other = [d for d in da.dims if d != "sample"][0]
-            for label in da[other].values:
-                cols[f"{name}[{label}]"] = da.sel({other: label}).values
-    return pd.DataFrame(cols, index=pd.Index(metrics["sample"].values, name="sample")).reset_index()

@@ -20,6 +20,7 @@ from pausesim._frozen import Frozen
 from pausesim.distributions import Distribution, Point
 from pausesim.grid import TimeGrid
 from pausesim.policy import Policy
+from pausesim.worldviews.base import Worldview
 
 _DIST = TypeAdapter(Distribution)
 
@@ -95,6 +96,35 @@ class MetricSettings(Frozen):
         return self
 
 
+class RiskSettings(Frozen):
+    """Which worldviews to evaluate, at which horizons, and the settings of the hazard terms."""
+
+    worldviews: tuple[str, ...] = Field(
+        ("feedback-loop", "time-to-prepare", "conflict-and-tyranny"),
+        min_length=1,
+        description="built-in worldview names, names of [[risk.custom]] entries, or .toml files",
+    )
+    custom: tuple[Worldview, ...] = ()
+    horizons: tuple[float, ...] = Field(
+        (2040.0, 2060.0), max_length=20, description="years by which risk is accumulated"
+    )
+    level_horizons: tuple[float, ...] = Field(
+        (10.7,),
+        max_length=20,
+        description="capability levels (OOM above GPT-4) up to which risk is accumulated: "
+        "risk on the way to a level, compared at equal capability rather than equal dates; "
+        "default: full automation in Davidson (2023, best guess), ~1e36 effective FLOP",
+    )
+    safe_speed_ooms_per_year: float = Field(
+        1.0,
+        ge=0.0,
+        le=20.0,
+        description="frontier growth alignment can track (assumption: about the 2010-2024 pace "
+        "of frontier effective compute, ~1 OOM/yr, Epoch compute and algorithm trends)",
+    )
+    danger_width_ooms: float = Field(0.5, gt=0.0, le=10.0)
+
+
 class Scenario(Frozen):
     """Everything needed to reproduce a run."""
 
@@ -107,6 +137,33 @@ class Scenario(Frozen):
     world: World = World()
     policy: Policy = Policy.none()
     metrics: MetricSettings = MetricSettings()
+    risk: RiskSettings = RiskSettings()
+
+    @model_validator(mode="after")
+    def _check_risk(self):
+        for h in self.risk.horizons:
+            if not self.grid.start < h <= self.grid.end:
+                raise ValueError(
+                    f"risk.horizons: {h:g} is outside the grid ({self.grid.start:g}, "
+                    f"{self.grid.end:g}]"
+                )
+        if list(self.risk.horizons) != sorted(set(self.risk.horizons)):
+            raise ValueError("risk.horizons must be increasing and distinct")
+        if not self.risk.horizons and not self.risk.level_horizons:
+            raise ValueError("risk: give at least one of horizons or level_horizons")
+        for lv in self.risk.level_horizons:
+            if not -5.0 <= lv <= 60.0:
+                raise ValueError(f"risk.level_horizons: {lv:g} is outside [-5, 60] OOM")
+        from pausesim.worldviews import BUILTIN
+
+        inline = {w.name for w in self.risk.custom}
+        for name in self.risk.worldviews:
+            if name not in BUILTIN and name not in inline and not name.endswith(".toml"):
+                raise ValueError(
+                    f"risk.worldviews: unknown worldview '{name}'; built in: "
+                    f"{', '.join(BUILTIN)}; or define it under [[risk.custom]] or give a .toml file"
+                )
+        return self
 
     @model_validator(mode="after")
     def _check_against_engine(self):

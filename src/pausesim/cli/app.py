@@ -59,6 +59,15 @@ ChunkOpt = Annotated[
 WorkersOpt = Annotated[
     int | None, typer.Option("--workers", min=1, max=64, help="Threads for chunks.")
 ]
+WorldviewOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--worldview",
+        "-w",
+        help="Worldview to evaluate (repeatable): feedback-loop, time-to-prepare, "
+        "conflict-and-tyranny, or a .toml file of weights. Default: the scenario's.",
+    ),
+]
 
 
 def _fail(message: str) -> None:
@@ -66,8 +75,10 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
-def _load(scenario: str, samples, seed, sets):
+def _load(scenario: str, samples, seed, sets, worldviews=None):
+    from pausesim.risk import resolve_worldviews
     from pausesim.scenario import ScenarioError, load
+    from pausesim.worldviews import WorldviewError
 
     overrides = {}
     for item in sets or []:
@@ -75,9 +86,13 @@ def _load(scenario: str, samples, seed, sets):
             _fail(f"--set expects name=value, got {item!r}")
         k, v = item.split("=", 1)
         overrides[k.strip()] = v.strip()
+    if worldviews:
+        overrides["risk.worldviews"] = "[" + ", ".join(f'"{w}"' for w in worldviews) + "]"
     try:
-        return load(scenario, overrides, samples=samples, seed=seed)
-    except ScenarioError as e:
+        sc = load(scenario, overrides, samples=samples, seed=seed)
+        resolve_worldviews(sc.risk)  # load custom worldview files now, to report errors early
+        return sc
+    except (ScenarioError, WorldviewError) as e:
         _fail(str(e))
 
 
@@ -124,11 +139,12 @@ def run(
     keep: KeepOpt = "full",
     chunk_size: ChunkOpt = 5_000,
     workers: WorkersOpt = None,
+    worldview: WorldviewOpt = None,
 ) -> None:
     """Run one scenario and print the median and 90% interval of every metric."""
     from pausesim.run import simulate
 
-    sc = _load(scenario, samples, seed, set_)
+    sc = _load(scenario, samples, seed, set_, worldview)
     result = _execute(simulate, sc, keep, chunk_size, workers)
     console.print(render.run_table(result))
     _save(result, out, keep)
@@ -144,13 +160,21 @@ def compare(
     keep: KeepOpt = "full",
     chunk_size: ChunkOpt = 5_000,
     workers: WorkersOpt = None,
+    worldview: WorldviewOpt = None,
 ) -> None:
-    """Compare the scenario's pause with no pause on the same sampled worlds."""
+    """Compare the scenario's pause with no pause on the same sampled worlds.
+
+    Shows the delay, the overhang and jump, who holds the frontier, and the verdict under each
+    worldview.
+    """
     from pausesim.run import compare as compare_
 
-    sc = _load(scenario, samples, seed, set_)
+    sc = _load(scenario, samples, seed, set_, worldview)
     comparison = _execute(compare_, sc, keep, chunk_size, workers)
     console.print(render.comparison_table(comparison))
+    for table in (render.verdict_table(comparison), render.drivers_table(comparison)):
+        if table is not None:
+            console.print(table)
     _save(comparison, out, keep)
 
 
@@ -175,6 +199,14 @@ def params(
         console.print(render.params_table(records, engine))
     else:
         _fail(f"--format must be one of table, json, csv; got {format!r}")
+
+
+@app.command()
+def worldviews() -> None:
+    """List the built-in worldviews: their hazard terms, weights and sources."""
+    from pausesim.worldviews import BUILTIN, TERMS
+
+    console.print(render.worldview_table(BUILTIN.values(), TERMS))
 
 
 @app.command()

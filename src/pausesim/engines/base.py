@@ -90,6 +90,9 @@ class Engine(Protocol):
         """Actors of the default world."""
         ...
 
+    #: True if the engine publishes the alignment and governance stocks that worldviews need.
+    publishes_risk_inputs: bool
+
     def simulate(
         self,
         params: SampledParams,

@@ -4,16 +4,25 @@
 capability level up to which the actor's alignment techniques are adequate. The alignment gap
 of a model is ``K - M``. Progress per year of actor ``a``::
 
-    own_a = r * E_a * 10**(beta * (K_access_a - K0)) * delta**(K* - K_access_a)
-    dM_a/dt = own_a + s * sum_{b != a} own_b
+    own_a   = r * E_a * F(K_access_a) * delta**max(0, K* - K_access_a)
+    F(K)    = ((K - K_floor) / (K_0 - K_floor))**beta
+    dM_a/dt = own_a + s * sum_{b != a} own_b,   with M_a <= K_access_a + L
 
 ``E_a`` is safety effort (research effort times safety culture, plus the extra effort a pause
-frees, minus the slowdown of government approval), ``K_access`` the best model the actor's
-safety researchers may study (capped during a pause unless safety research is exempt),
-``beta`` the feedback-loop crux (> 0: the essay's 'alignment research was pretty bad during the
-last pause'; 0: the critics' view that theory and current models suffice), ``delta`` the
-relevance of work done ``K* - K_access`` OOM below the frontier, and ``s`` the share of other
-actors' safety research an actor can use (the essay's footnote 8).
+frees, minus the slowdown of government approval). ``K_access`` is the best model the actor's
+safety researchers may study: capped during a pause unless safety research is exempt.
+``F`` is the feedback-loop factor: progress per unit of effort scales as a power ``beta`` of
+how far the studied model is above GPT-2 (``K_floor``; the essay: before GPT-3 'the alignment
+community had nothing even remotely like a general intelligence to empirically study'),
+normalised to 1 for the frontier at the start (``K_0``). ``beta`` is the key crux: > 0 is the
+essay's 'alignment research was pretty bad during the last pause', 0 the critics' view that
+theory and current models suffice. ``delta`` is the relevance of work done ``K* - K_access`` OOM
+below the frontier, ``s`` the share of other actors' safety research an actor can use (the
+essay's footnote 8), and ``L`` how far alignment can run ahead of the models it studies (theory
+alone cannot validate techniques for much stronger models).
+
+A power of the OOM distance, rather than of compute itself, keeps the factor polynomial: a
+factor exponential in capability would let alignment run away from capability within years.
 """
 
 from __future__ import annotations
@@ -48,6 +57,15 @@ ALIGNMENT_PARAMETERS: tuple[Parameter, ...] = (
         (0.0, 2.0),
         "Assumption spanning the essay's claim ('Alignment research was pretty bad during the "
         "last pause', beta > 0) and its critics' (theory and current models suffice, beta = 0)",
+        "alignment",
+    ),
+    _P(
+        "alignment_lead_max_ooms", "L", "OOM",
+        "How far the alignment stock can run ahead of the best model safety researchers may "
+        "study: techniques cannot be validated on much stronger models than exist.",
+        Uniform(low=0.5, high=4.0), (0.0, 30.0),
+        "Assumption; small L sides with the essay (a pause caps what alignment can reach), "
+        "large L with critics who hold that theory can run ahead",
         "alignment",
     ),
     _P(
@@ -132,6 +150,17 @@ def safety_effort(
     return research_effort * culture / culture_ref * pause_factor
 
 
+#: Capability of GPT-2 (1.5B): log10(1.92e21 / 2.1e25) OOM relative to GPT-4 (Epoch AI, 'Data on
+#: Notable AI Models'): the floor of "nothing like a general intelligence to study".
+GPT2_CAPABILITY = float(np.log10(1.92e21 / 2.1e25))
+
+
+def feedback_factor(access: np.ndarray, access0: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """``F = ((K_access - K_floor) / (K_0 - K_floor))**beta``; 0 at or below GPT-2."""
+    above = np.maximum(0.0, access - GPT2_CAPABILITY) / (access0 - GPT2_CAPABILITY)
+    return np.power(above, beta)
+
+
 def alignment_progress(
     rate: np.ndarray,
     effort: np.ndarray,
@@ -144,11 +173,17 @@ def alignment_progress(
 ) -> np.ndarray:
     """Yearly growth of each actor's alignment stock ``(actor, sample)``.
 
-    Own progress ``r E 10**(beta (K_access - K0)) delta**(K* - K_access)`` plus the shared part
-    ``s`` of everyone else's. ``access0`` is the frontier at the start (so the factor is 1 at
-    the start for the leader).
+    Own progress ``r E F(K_access) delta**(K* - K_access)`` plus the shared part ``s`` of
+    everyone else's. ``access0`` is the frontier at the start (``F = 1`` there).
     """
     behind = np.maximum(0.0, frontier - access)
-    own = rate * effort * np.power(10.0, beta * (access - access0)) * np.power(relevance, behind)
+    own = rate * effort * feedback_factor(access, access0, beta) * np.power(relevance, behind)
     total = own.sum(axis=0)
     return own + sharing * (total - own)
+
+
+def advance(
+    aligned: np.ndarray, progress: np.ndarray, access: np.ndarray, lead_max: np.ndarray, dt: float
+) -> np.ndarray:
+    """One Euler step, never past ``K_access + L`` (nor below the current stock)."""
+    return np.maximum(aligned, np.minimum(aligned + dt * progress, access + lead_max))

@@ -31,6 +31,9 @@ RUN_METRICS: dict[str, tuple[str, str]] = {
     ),
     "covert_share_at_danger": ("1", "frontier share of covert labs at the danger level"),
     "frontier_share_at_danger": ("1", "frontier share per actor at the danger level"),
+    "alignment_at_danger": ("OOM", "frontier-weighted alignment stock at the danger level"),
+    "alignment_gap_at_danger": ("OOM", "frontier-weighted alignment gap at the danger level"),
+    "n_pauses": ("1", "number of pause episodes (re-pauses included)"),
 }
 
 
@@ -79,7 +82,18 @@ def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
         coords={"sample": ds["sample"].values, "actor": ds["actor"].values},
     )
     out["frontier_share_at_danger"] = (("sample", "actor"), value_at(per_actor, times, danger))
+    if "alignment_frontier" in ds:
+        out["alignment_at_danger"] = (
+            ("sample",),
+            value_at(ds["alignment_frontier"].values, times, danger).astype(float),
+        )
+        out["alignment_gap_at_danger"] = (
+            ("sample",),
+            value_at(ds["alignment_gap"].values, times, danger).astype(float),
+        )
+        out["n_pauses"] = ds["n_pauses"]
     out["sample_failed"] = ds["sample_failed"]
     for k, (unit, desc) in RUN_METRICS.items():
-        out[k].attrs.update(units=unit, description=desc)
+        if k in out:
+            out[k].attrs.update(units=unit, description=desc)
     return out

@@ -19,13 +19,38 @@ def summarize(metrics: xr.Dataset, quantiles=(0.05, 0.5, 0.95)) -> pd.DataFrame:
         if da.dtype == bool or "sample" not in da.dims:
             continue
         extra = [d for d in da.dims if d != "sample"]
-        if extra:
-            for label in da[extra[0]].values:
-                rows.append(_row(f"{name}[{label}]", da.sel({extra[0]: label}).values, quantiles))
-        else:
+        if not extra:
             rows.append(_row(name, da.values, quantiles))
+            continue
+        stacked = da.stack(_cell=extra).transpose("sample", "_cell")
+        for j, cell in enumerate(stacked["_cell"].values):
+            labels = cell if isinstance(cell, tuple) else (cell,)
+            label = ", ".join(_label(x) for x in labels)
+            rows.append(_row(f"{name}[{label}]", stacked.values[:, j], quantiles))
     df = pd.DataFrame(rows).set_index("metric")
     return df
+
+
+def wide_table(metrics: xr.Dataset) -> pd.DataFrame:
+    """One row per sample, for CSV and Parquet.
+
+    A metric with more dims than ``sample`` becomes one column per cell, named like
+    ``risk[feedback-loop, 2060]``.
+    """
+    cols = {}
+    for name, da in metrics.data_vars.items():
+        if "sample" not in da.dims:
+            continue
+        extra = [d for d in da.dims if d != "sample"]
+        if not extra:
+            cols[name] = da.values
+            continue
+        stacked = da.stack(_cell=extra).transpose("sample", "_cell")
+        for j, cell in enumerate(stacked["_cell"].values):
+            labels = cell if isinstance(cell, tuple) else (cell,)
+            cols[f"{name}[{', '.join(_label(x) for x in labels)}]"] = stacked.values[:, j]
+    index = pd.Index(metrics["sample"].values, name="sample")
+    return pd.DataFrame(cols, index=index).reset_index()
 
 
 def _row(name: str, values: np.ndarray, quantiles) -> dict:
@@ -37,6 +62,12 @@ def _row(name: str, values: np.ndarray, quantiles) -> dict:
     for q, x in zip(quantiles, qs, strict=True):
         row[_qname(q)] = float(x)
     return row
+
+
+def _label(x) -> str:
+    if isinstance(x, float | np.floating) and float(x).is_integer():
+        return str(int(x))
+    return str(x)
 
 
 def _qname(q: float) -> str:

@@ -30,8 +30,8 @@ from pausesim.engines.compute import (
     training,
 )
 from pausesim.engines.compute.parameters import CATALOG, DEFAULT_ACTORS
-from pausesim.mechanisms import alignment, governance
 from pausesim.grid import TimeGrid
+from pausesim.mechanisms import alignment, governance
 from pausesim.params.catalog import Catalog
 from pausesim.params.sampling import SampledParams
 from pausesim.policy import Policy
@@ -71,6 +71,7 @@ class ComputeEngine:
 
     name: str = "compute"
     dtype: type = np.float32
+    publishes_risk_inputs: bool = True
 
     @property
     def catalog(self) -> Catalog:
@@ -341,7 +342,7 @@ def _run(
             studied = legal_e - e_ref
             if policy.safety_research_exempt:
                 studied = np.where(paused, feasible + offset + efficiency - e_ref, studied)
-            aligned = aligned + dt * alignment.alignment_progress(
+            progress = alignment.alignment_progress(
                 p["alignment_rate"],
                 alignment.safety_effort(
                     effort,
@@ -357,6 +358,9 @@ def _run(
                 p["feedback_exponent"],
                 p["subfrontier_relevance"],
                 p["safety_sharing"],
+            )
+            aligned = alignment.advance(
+                aligned, progress, studied, p["alignment_lead_max_ooms"], dt
             )
             capacity = governance.governance_step(
                 capacity,
