@@ -7,15 +7,27 @@ exponent ``rho`` (``sigma = 1 / (1 - rho)``), where task ``j`` takes labour ``l_
 
 The optimum has a *critical task* ``I``: tasks before it use only compute, tasks after it only
 labour, task ``I`` both. The reference scans ``I = 0, 1, ...`` and keeps the first one whose
-labour ``l_I`` (its equation 18) is non-negative; we evaluate every candidate at once over the
-task axis and take the first, so the choice is the same. From ``I`` the whole allocation follows
+labour ``l_I`` (its equation 18) is non-negative; that test is monotone in ``I``, so a binary
+search over tasks (:mod:`.search`) finds the same task. From ``I`` the whole allocation follows
 from five numbers per sample (:class:`Allocation`):
 
 - ``j < I``: ``c_j = K beta_j^sigma eta_j^(sigma-1)``, ``l_j = 0``;
 - ``j = I``: ``l_I``, ``c_I``;
 - ``j > I``: ``l_j = M beta_j^sigma``, ``c_j = 0``.
 
-Per-task arrays are task-major, shape ``(N, n_samples)``; prefix sums have ``N + 1`` rows.
+Every step is O(samples): the sums over tasks the equations need are read from tables built
+once (:class:`TaskTables`). With the runtime requirement ``eta_j = exp(-max(0, a_j - k ln b))``
+of a run ``b`` (:func:`.requirements.runtime_exponents`) and ``a_j`` ascending, the first ``J``
+tasks have ``eta = 1`` and the reference's running sum ``sbe[I] = sum_{j<I} beta_j^sigma
+eta_j^(sigma-1)`` is
+
+    ``sbe[I] = P0[I]`` for ``I <= J``, else ``P0[J] + b^(k(sigma-1)) (S1[I] - S1[J])``,
+
+with ``P0`` the prefix sums of ``beta^sigma`` and ``S1`` those of ``beta^sigma
+exp((1-sigma) a)``. Columns may stack several productions (goods, hardware R&D, software R&D
+side by side); each column has its own weights, exponents and requirements.
+
+Per-task arrays are task-major, shape ``(N, width)``; running sums have ``N + 1`` rows.
 """
 
 from __future__ import annotations
@@ -23,6 +35,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from pausesim.engines.ftm.search import count_at_most, count_prefix
 
 
 @dataclass(frozen=True)
@@ -51,58 +65,203 @@ def prefix_sums(terms: np.ndarray) -> np.ndarray:
     return out
 
 
-def _gather(a: np.ndarray, idx: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    return a[idx, cols]
+def differenced_sums(terms: np.ndarray, growing: np.ndarray) -> np.ndarray:
+    """``S`` with ``S[m] - S[J] = sum_{J <= j < m} terms_j``, shape ``(N + 1, width)``.
+
+    Prefix sums where the terms grow along the tasks (``growing``, per column), minus suffix
+    sums where they shrink: either way the difference is taken between sums dominated by the
+    terms it keeps, so it does not cancel.
+    """
+    return np.where(growing, prefix_sums(terms), -suffix_sums(terms))
+
+
+@dataclass(frozen=True)
+class TaskTables:
+    """What the allocation needs of the tasks, constant over the run (``(N or N+1, width)``).
+
+    Built once the task weights are calibrated (:func:`task_tables`).
+    """
+
+    beta: np.ndarray  #: task weights
+    bs: np.ndarray  #: beta^sigma
+    sb: np.ndarray  #: suffix sums of bs (N + 1 rows)
+    p0: np.ndarray  #: prefix sums of bs (N + 1 rows)
+    s1: np.ndarray  #: differenced sums of bs exp((1 - sigma) a) (N + 1 rows)
+    a: np.ndarray  #: runtime exponents a_j, ascending
+    exp_neg_a: np.ndarray  #: exp(-a): eta of an unclamped task is this times b^k
+    exp_sm1_a: np.ndarray  #: exp((1 - sigma) a): eta^(sigma-1) is this times b^(k(sigma-1))
+    test_rhs: np.ndarray  #: exp(-sigma a_j) sb[j+1], the critical test's right side per b^(k sigma)
+    sigma: np.ndarray  #: (width,)
+    beta_sum: np.ndarray  #: (width,)
+
+    @property
+    def n_tasks(self) -> int:
+        """Tasks ``N`` (the compute-only task included)."""
+        return self.beta.shape[0]
+
+
+def task_tables(beta: np.ndarray, sigma: np.ndarray, a: np.ndarray) -> TaskTables:
+    """Tables of weights ``beta`` and runtime exponents ``a`` (``(N, width)``, ``a`` ascending)."""
+    bs = beta**sigma
+    sb = suffix_sums(bs)
+    exp_sm1_a = np.exp((1 - sigma) * a)
+    return TaskTables(
+        beta=beta,
+        bs=bs,
+        sb=sb,
+        p0=prefix_sums(bs),
+        s1=differenced_sums(bs * exp_sm1_a, sigma <= 1),
+        a=a,
+        exp_neg_a=np.exp(-a),
+        exp_sm1_a=exp_sm1_a,
+        test_rhs=np.exp(-sigma * a) * sb[1:],
+        sigma=sigma,
+        beta_sum=np.sum(beta.T, axis=1),
+    )
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """Runtime requirements at one step for a largest run ``b``, ``(width,)`` each."""
+
+    n_clamped: np.ndarray  #: J: tasks j < J need no more than one FLOP/s (eta = 1)
+    run_factor: np.ndarray  #: b^k
+    sm1_factor: np.ndarray  #: b^(k (sigma - 1))
+    sigma_factor: np.ndarray  #: b^(k sigma)
+    p0_j: np.ndarray  #: P0[J]
+    s1_j: np.ndarray  #: S1[J]
+
+
+def runtime(tables: TaskTables, log_run_k: np.ndarray) -> Runtime:
+    """Runtime state for ``k ln b`` (``compute_runtime_requirements``, as exponents).
+
+    ``eta_j = 1 / max(1, runtime_j (training_j / b)^k) = exp(-max(0, a_j - k ln b))``.
+    """
+    j = count_at_most(tables.a, log_run_k)
+    width = j.shape[0]
+    flat = j * width + np.arange(width)
+    one_minus_sigma = 1 - tables.sigma
+    return Runtime(
+        n_clamped=j,
+        run_factor=np.exp(log_run_k),
+        sm1_factor=np.exp(-one_minus_sigma * log_run_k),
+        sigma_factor=np.exp(tables.sigma * log_run_k),
+        p0_j=tables.p0.ravel().take(flat),
+        s1_j=tables.s1.ravel().take(flat),
+    )
+
+
+def eta_table(tables: TaskTables, rt: Runtime) -> tuple[np.ndarray, np.ndarray]:
+    """``eta`` and ``eta^(sigma-1)`` of every task, ``(N, width)`` (diagnostics only)."""
+    clamped = np.arange(tables.n_tasks)[:, None] < rt.n_clamped
+    eta = np.where(clamped, 1.0, tables.exp_neg_a * rt.run_factor)
+    eta_sm1 = np.where(clamped, 1.0, tables.exp_sm1_a * rt.sm1_factor)
+    return eta, eta_sm1
+
+
+def _running_sum(
+    tables: TaskTables, rt: Runtime, flat: np.ndarray, within: np.ndarray
+) -> np.ndarray:
+    """``sbe`` at the rows of ``flat``; ``within``: the row is ``<= J`` (only clamped terms)."""
+    p0 = tables.p0.ravel().take(flat)
+    s1 = tables.s1.ravel().take(flat)
+    return np.where(within, p0, rt.p0_j + rt.sm1_factor * (s1 - rt.s1_j))
+
+
+def critical_task(
+    labour: np.ndarray,
+    compute: np.ndarray,
+    tables: TaskTables,
+    rt: Runtime,
+    automatable: np.ndarray,
+    most_automatable: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Critical task ``I`` and whether the reference's scan found it (``(width,)`` each).
+
+    ``most_automatable`` bounds ``automatable`` (fewer search rounds while few tasks are).
+
+    Equation 18 gives ``l_I >= 0`` exactly when ``L sbe[I+1] >= C eta_I^sigma sb[I+1]``
+    (substitute equation 20 and simplify). The left side grows and the right side falls with
+    ``I``, so candidates fail up to the critical task and pass from it on: the reference's
+    first passing candidate is the number of failing ones below ``AT``. If none passes, the
+    last automatable task is critical.
+    """
+    n, width = tables.n_tasks, labour.shape[0]
+    col = np.arange(width)
+    j_flat = rt.n_clamped * width + col
+    at_flat = automatable * width + col
+    p0_next = tables.p0[1:].ravel()
+    s1_next = tables.s1[1:].ravel()
+    sb_next = tables.sb[1:].ravel()
+    rhs_flat = tables.test_rhs.ravel()
+
+    def fails(f: np.ndarray) -> np.ndarray:
+        clamped = f < j_flat  # I < J: eta_I = 1 and sbe[I+1] = P0[I+1]
+        p0 = p0_next.take(f, mode="clip")
+        s1 = s1_next.take(f, mode="clip")
+        lhs = labour * np.where(clamped, p0, rt.p0_j + rt.sm1_factor * (s1 - rt.s1_j))
+        rhs = compute * np.where(
+            clamped, sb_next.take(f, mode="clip"), rt.sigma_factor * rhs_flat.take(f, mode="clip")
+        )
+        out = lhs < rhs
+        out &= f < at_flat
+        return out
+
+    first = count_prefix(fails, min(most_automatable, n), width)
+    found = first < automatable
+    return np.where(found, first, automatable - 1), found
+
+
+@dataclass(frozen=True)
+class TaskRows:
+    """What :func:`solve` and the task CES read at the critical task ``I``, ``(width,)`` each."""
+
+    eta: np.ndarray  #: eta_I
+    eta_sm1: np.ndarray  #: eta_I^(sigma-1)
+    bs: np.ndarray  #: beta_I^sigma
+    beta: np.ndarray  #: beta_I
+    sb: np.ndarray  #: sb[I]
+    sb_next: np.ndarray  #: sb[I+1]
+    sbe: np.ndarray  #: sbe[I]
+    sbe_next: np.ndarray  #: sbe[I+1]
+
+
+def rows_at(tables: TaskTables, rt: Runtime, crit: np.ndarray) -> TaskRows:
+    """Gather the tables at task ``crit`` of each column (one read per table)."""
+    width = crit.shape[0]
+    col = np.arange(width)
+    f = crit * width + col
+    clamped = crit < rt.n_clamped
+    eta = np.where(clamped, 1.0, tables.exp_neg_a.ravel().take(f) * rt.run_factor)
+    eta_sm1 = np.where(clamped, 1.0, tables.exp_sm1_a.ravel().take(f) * rt.sm1_factor)
+    return TaskRows(
+        eta=eta,
+        eta_sm1=eta_sm1,
+        bs=tables.bs.ravel().take(f),
+        beta=tables.beta.ravel().take(f),
+        sb=tables.sb.ravel().take(f),
+        sb_next=tables.sb.ravel().take(f + width),
+        sbe=_running_sum(tables, rt, f, crit <= rt.n_clamped),
+        sbe_next=_running_sum(tables, rt, f + width, clamped),
+    )
 
 
 def solve(
     labour: np.ndarray,
     compute: np.ndarray,
-    bs: np.ndarray,
-    sb: np.ndarray,
-    sbe: np.ndarray,
-    eta: np.ndarray,
-    eta_sigma: np.ndarray,
-    eta_sm1: np.ndarray,
-    automatable: np.ndarray,
-    rows: int,
+    crit: np.ndarray,
+    found: np.ndarray,
+    rows: TaskRows,
+    n_tasks: int,
 ) -> Allocation:
-    """Optimal allocation of ``labour`` and ``compute`` over tasks.
+    """Optimal allocation of ``labour`` and ``compute`` (``(width,)``) given the critical task.
 
-    Parameters
-    ----------
-    labour, compute
-        Budgets, shape ``(n,)``.
-    bs, sb, sbe
-        ``beta^sigma`` ``(N, n)``, its suffix sums and the prefix sums of
-        ``beta^sigma eta^(sigma-1)`` ``(N + 1, n)``.
-    eta, eta_sigma, eta_sm1
-        ``eta``, ``eta^sigma`` and ``eta^(sigma-1)``, ``(N, n)`` (only the first ``rows`` are
-        read).
-    automatable
-        Number of tasks that can use compute, ``AT >= 1`` (int, ``(n,)``).
-    rows
-        Candidates examined: at least ``max(automatable)``.
+    ``crit``, ``found`` from :func:`critical_task`; ``rows`` the tables at ``crit``. The
+    reference's formulas for the chosen candidate (equations 14-22 of ``solve_allocation``).
     """
-    n = labour.shape[0]
-    cols = np.arange(n)
-    # Equation 18 gives l_I >= 0 exactly when L sbe[I+1] >= C eta_I^sigma sb[I+1] (substitute
-    # equation 20 and simplify). The left side grows and the right side falls with I, so the
-    # candidates fail up to the critical task and pass from it on: the reference's first
-    # passing candidate is the number of failing ones. Only the chosen candidate is then
-    # evaluated with the reference's own formulas.
-    passes = labour * sbe[1 : rows + 1] >= compute * eta_sigma[:rows] * sb[1 : rows + 1]
-    first = rows - np.count_nonzero(passes, axis=0)
-    found = first < automatable
-    crit = np.where(found, first, automatable - 1)
-
-    eta_i = _gather(eta, crit, cols)
-    bs_i = _gather(bs, crit, cols)
-    sb_i = _gather(sb, crit, cols)
-    sb_next = _gather(sb, crit + 1, cols)
-    sbe_i = _gather(sbe, crit, cols)
-    sbe_next = _gather(sbe, crit + 1, cols)
-    a = _gather(eta_sigma, crit, cols) * sb_i
+    eta_i, bs_i, sb_i, sb_next = rows.eta, rows.bs, rows.sb, rows.sb_next
+    sbe_i, sbe_next = rows.sbe, rows.sbe_next
+    a = eta_i * rows.eta_sm1 * sb_i
     c_found = (compute * a - labour * sbe_i) / (a + eta_i * sbe_i)
     ec = eta_i * c_found
     l_found = (labour + ec) * (bs_i / sb_i) - ec
@@ -116,7 +275,7 @@ def solve(
     l_fix = labour * (bs_i / sb_i)
     m_fix = labour / sb_i
     # No candidate: the last automatable task is critical and uses no labour (eqs 14, 15, 22).
-    c_last = compute * bs_i * _gather(eta_sm1, crit, cols) / sbe_next
+    c_last = compute * bs_i * rows.eta_sm1 / sbe_next
     k_last = compute / sbe_next
     m_last = labour / sb_next
 
@@ -125,7 +284,6 @@ def solve(
     k = np.where(found, np.where(fix, k_fix, k_found), k_last)
     m = np.where(found, np.where(fix, m_fix, m_found), m_last)
     # The reference gives the last task all the labour when no task got any.
-    n_tasks = bs.shape[0]
     no_labour = (crit == n_tasks - 1) & (l_i == 0)
     l_i = np.where(no_labour, labour, l_i)
     return Allocation(crit, l_i, c_i, k, m, eta_i)

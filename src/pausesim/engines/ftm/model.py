@@ -33,6 +33,7 @@ from pausesim.engines.ftm.requirements import (
     runtime_exponents,
     task_requirements,
 )
+from pausesim.engines.ftm.search import count_below
 
 #: Share of output invested in capital (fixed in the reference).
 INVESTMENT_RATE = 0.2
@@ -120,53 +121,27 @@ class Run:
     constants: dict[str, np.ndarray] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class _Sector:
-    """Constant task structure of one production: weights and their sums."""
-
-    beta: np.ndarray  # (N, n)
-    bs: np.ndarray  # beta^sigma
-    sb: np.ndarray  # suffix sums of bs, (N+1, n)
-    beta_sum: np.ndarray  # (n,)
-
-    @classmethod
-    def from_weights(cls, beta: np.ndarray, sigma: np.ndarray) -> _Sector:
-        bs = beta**sigma
-        return cls(beta, bs, allocation.suffix_sums(bs), np.sum(beta.T, axis=1))
-
-
-@dataclass(frozen=True)
-class _Runtime:
-    """Runtime requirements of one sector type at one step: eta and its powers."""
-
-    eta: np.ndarray
-    eta_sm1: np.ndarray
-    eta_sigma: np.ndarray
+#: The three productions, side by side in the columns of the allocation's arrays.
+PRODUCTIONS = ("goods", "hardware_rnd", "software_rnd")
 
 
 class _Requirements:
-    """Training and runtime requirements of goods or R&D tasks, with cached exponentials."""
+    """Training and runtime requirements of goods or R&D tasks (``(N, n)``, ascending)."""
 
-    def __init__(self, training, runtime, tradeoff, sigma):
+    def __init__(self, training, runtime, tradeoff):
         self.training = training
         self.a = runtime_exponents(runtime, training, tradeoff)
-        self.exp_neg_a = np.exp(-self.a)
-        self.exp_sm1_a = np.exp((1 - sigma) * self.a)
-        self.tradeoff = tradeoff
-        self.one_minus_sigma = 1 - sigma
+        for name, table in (("training", training), ("runtime", self.a)):
+            if np.any(np.diff(table, axis=0) < 0):
+                raise ValueError(
+                    f"{name} requirements must not fall along the tasks (the allocation's "
+                    "search relies on it): check full_automation_requirements_* and flop_gap_*"
+                )
 
-    def runtime(self, run: np.ndarray, rows: int) -> _Runtime:
-        """``eta = 1 / max(1, runtime (training / run)^k)`` and powers, first ``rows`` tasks."""
-        klb = self.tradeoff * np.log(run)
-        r = slice(0, rows)
-        unclamped = self.a[r] > klb
-        eta = np.where(unclamped, self.exp_neg_a[r] * np.exp(klb), 1.0)
-        eta_sm1 = np.where(unclamped, self.exp_sm1_a[r] * np.exp(-self.one_minus_sigma * klb), 1.0)
-        return _Runtime(eta, eta_sm1, eta * eta_sm1)
-
-    def automatable(self, run: np.ndarray) -> np.ndarray:
-        """Number of tasks (compute task included) whose training requirement is below ``run``."""
-        return np.count_nonzero(self.training < run, axis=0)
+    def eta(self, run: np.ndarray, tradeoff: np.ndarray) -> np.ndarray:
+        """``eta = 1 / max(1, runtime (training / run)^k)`` of every task (calibration)."""
+        klb = tradeoff * np.log(run)
+        return np.where(self.a > klb, np.exp(-self.a) * np.exp(klb), 1.0)
 
 
 def _param(params: Mapping[str, np.ndarray], name: str) -> np.ndarray:
@@ -206,8 +181,6 @@ def simulate(
     rho_x = p["research_experiments_substitution_software"]
     rho_g = p["labour_substitution_goods"]
     rho_r = p["labour_substitution_rnd"]
-    sigma_g = 1.0 / (1.0 - rho_g)
-    sigma_r = 1.0 / (1.0 - rho_r)
     delay_idx = np.rint(p["hardware_delay"] / dt).astype(int)
     k_raw = p["runtime_training_tradeoff"]
     tradeoff_on = (k_raw > 0) & ~np.isnan(k_raw)
@@ -231,14 +204,19 @@ def simulate(
         task_requirements(train_g, gap_t, st_t, n_lab),
         task_requirements(run_g, gap_r, st_r, n_lab),
         k,
-        sigma_g,
     )
     req_rnd = _Requirements(
         task_requirements(train_r, gap_t, st_t, n_lab),
         task_requirements(run_r, gap_r, st_r, n_lab),
         k,
-        sigma_r,
     )
+    # Columns of the allocation: goods | hardware R&D | software R&D.
+    rho_inner = np.concatenate([rho_g, rho_r, rho_r])
+    sigma = 1.0 / (1.0 - rho_inner)
+    rho_outer = np.concatenate([rho_k_goods, rho_k_rnd, rho_x])
+    runtime_a = np.concatenate([req_goods.a, req_rnd.a, req_rnd.a], axis=1)
+    # automatable tasks: goods | R&D for the run, then the same for the run at max tradeoff
+    training = np.concatenate([req_goods.training, req_rnd.training] * 2, axis=1)
 
     init_gwp = p["initial_gwp"]
     init_buyable = p["initial_buyable_hardware_performance"]
@@ -262,9 +240,10 @@ def simulate(
     prev: dict[str, np.ndarray] = {}
     hw_perf = np.zeros((n_times, n))
     init_hw_perf = np.full(n, np.nan)
-    sectors: dict[str, _Sector] = {}
-    factors: dict[str, np.ndarray] = {}
-    outer: dict[str, np.ndarray] = {}
+    tables: allocation.TaskTables | None = None
+    outer: tuple[np.ndarray, np.ndarray] | None = None
+    factors = np.ones(3 * n)
+    first_task = np.zeros(3 * n, dtype=int)
     fta_goods_hist = np.zeros((n_times, n))
     fa_nt_hist = np.zeros((n_times, n))
     gwp_hist = np.zeros((n_times, n))
@@ -394,16 +373,11 @@ def simulate(
                 s["frac_compute_goods"],
             )
 
-        at_g_nt = req_goods.automatable(btr)
-        at_r_nt = req_rnd.automatable(btr)
-        at_g = req_goods.automatable(btr * max_tradeoff)
-        at_r = req_rnd.automatable(btr * max_tradeoff)
+        run_mt = btr * max_tradeoff
+        at = count_below(training, np.concatenate([btr, btr, run_mt, run_mt])).reshape(4, n)
+        at_g_nt, at_r_nt, at_g, at_r = at
         s["frac_automatable_tasks_goods_no_tradeoff"] = (at_g_nt - 1) / n_lab
         fa_nt_hist[t] = s["frac_automatable_tasks_goods_no_tradeoff"]
-        rows_g = n_tasks if (full or t == 0) else int(at_g.max())
-        rows_r = n_tasks if (full or t == 0) else int(at_r.max())
-        rt_g = req_goods.runtime(btr, rows_g)
-        rt_r = req_rnd.runtime(btr, rows_r)
         if full:
             s["automatable_tasks_goods_no_tradeoff"] = at_g_nt
             s["automatable_tasks_rnd_no_tradeoff"] = at_r_nt
@@ -413,12 +387,6 @@ def simulate(
             s["frac_automatable_tasks_goods"] = (at_g - 1) / n_lab
             s["frac_automatable_tasks_rnd"] = (at_r - 1) / n_lab
             s["frac_automatable_tasks"] = (at_g + at_r - 2) / (2 * n_lab)
-            for name, rt in (("goods", rt_g), ("rnd", rt_r)):
-                base = f"task_compute_to_labour_ratio_{name}"
-                s[f"{base}__task0"] = rt.eta[0]
-                s[f"{base}__last"] = rt.eta[-1]
-                s[f"{base}__min"] = rt.eta.min(axis=0)
-                s[f"{base}__max"] = rt.eta.max(axis=0)
 
         # --- production ---------------------------------------------------------------------
         s["capital_goods"] = s["capital"] * s["frac_capital_goods"]
@@ -433,78 +401,62 @@ def simulate(
             s["hardware"] ** p["compute_software_rnd_experiments_efficiency"]
         )
         s["capital_software_rnd"] = np.zeros(n)
+        x0 = np.concatenate(
+            [s["capital_goods"], s["capital_hardware_rnd"], s["compute_software_rnd_experiments"]]
+        )
+        lab = np.concatenate(
+            [s["labour_goods"], s["labour_hardware_rnd"], s["labour_software_rnd"]]
+        )
+        comp = np.concatenate(
+            [s["compute_goods"], s["compute_hardware_rnd"], s["compute_software_rnd"]]
+        )
         if t == 0:
-            specs = (
-                ("goods", s["capital_goods"], s["labour_goods"], s["compute_goods"], rt_g,
-                 rho_k_goods, rho_g, sigma_g, shares["goods"]),
-                ("hardware_rnd", s["capital_hardware_rnd"], s["labour_hardware_rnd"],
-                 s["compute_hardware_rnd"], rt_r, rho_k_rnd, rho_r, sigma_r,
-                 shares["hardware_rnd"]),
-                ("software_rnd", s["compute_software_rnd_experiments"], s["labour_software_rnd"],
-                 s["compute_software_rnd"], rt_r, rho_x, rho_r, sigma_r, shares["software_rnd"]),
-            )  # fmt: skip
-            for name, x0, lab, comp, rt, rho_o, rho_i, sig, (ratio_o, ratio_i) in specs:
-                outer[name], beta = production.calibrate_weights(
-                    x0, lab, comp, rt.eta, rho_o, rho_i, ratio_o, ratio_i
-                )
-                sectors[name] = _Sector.from_weights(beta, sig)
-                constants[f"outer_task_weights_{name}"] = outer[name]
+            eta_g = req_goods.eta(btr, k)
+            eta_r = req_rnd.eta(btr, k)
+            weights = []
+            for i, (name, eta) in enumerate(zip(PRODUCTIONS, (eta_g, eta_r, eta_r), strict=True)):
+                part = slice(i * n, (i + 1) * n)
+                w, beta = production.calibrate_weights(
+                    x0[part], lab[part], comp[part], eta, rho_outer[part], rho_inner[part],
+                    *shares[name],
+                )  # fmt: skip
+                constants[f"outer_task_weights_{name}"] = w
                 constants[f"labour_task_weights_{name}"] = beta
+                weights.append((w, beta))
+            outer = tuple(np.concatenate([w[i] for w, _ in weights]) for i in (0, 1))
+            beta = np.concatenate([b for _, b in weights], axis=1)
+            tables = allocation.task_tables(beta, sigma, runtime_a)
 
-        one = np.ones(n, dtype=int)
-        results = {}
-        for name, x0, lab, comp, rt, at, rho_o, rho_i, rows in (
-            ("goods", s["capital_goods"], s["labour_goods"], s["compute_goods"], rt_g, at_g,
-             rho_k_goods, rho_g, rows_g),
-            ("hardware_rnd", s["capital_hardware_rnd"], s["labour_hardware_rnd"],
-             s["compute_hardware_rnd"], rt_r, at_r, rho_k_rnd, rho_r, rows_r),
-            ("software_rnd", s["compute_software_rnd_experiments"], s["labour_software_rnd"],
-             s["compute_software_rnd"], rt_r, at_r, rho_x, rho_r, rows_r),
-        ):  # fmt: skip
-            sec = sectors[name]
-            sbe = allocation.prefix_sums(sec.bs[:rows] * rt.eta_sm1)
-            args = (sec.bs, sec.sb, sbe, rt.eta, rt.eta_sigma, rt.eta_sm1)
-            alloc = allocation.solve(lab, comp, *args, at, rows)
-            base = allocation.solve(lab, comp, *args, one, 1)
-            cog = production.task_ces(alloc, sec.beta, sec.sb, sbe, rho_i, sec.beta_sum)
-            cog0 = production.task_ces(base, sec.beta, sec.sb, sbe, rho_i, sec.beta_sum)
-            w = outer[name]
-            tfp = s["tfp_goods"] if name == "goods" else s["tfp_rnd"]
-            out = production.ces2(x0, cog, w[0], w[1], rho_o, tfp)
-            out0 = production.ces2(x0, cog0, w[0], w[1], rho_o, tfp)
-            results[name] = (out, out0)
-            if name != "software_rnd":
-                label = "goods" if name == "goods" else "rnd"
-                s[f"frac_tasks_automated_{label}"] = allocation.frac_tasks_automated(alloc, n_lab)
-                s[f"automation_multiplier_{label}"] = out / out0
-            if full:
-                terms = production.task_ces_terms(alloc, sec.beta, sec.sb, sbe, rho_i)
-                shs = production.factor_shares(w, x0, cog, rho_o, terms)
-                first = {"goods": "capital", "hardware_rnd": "capital",
-                         "software_rnd": "experiment"}[name]  # fmt: skip
-                for label, v in zip((first, "cognitive", "labour", "compute"), shs, strict=True):
-                    s[f"{label}_share_{name}"] = v
-                lab_v, comp_v = allocation.task_vectors(alloc, sec.bs, _pad(rt.eta_sm1, n_tasks))
-                ti = lab_v + _pad(rt.eta, n_tasks) * comp_v
-                s[f"labour_task_input_{name}__sum"] = lab_v.sum(axis=0)
-                s[f"labour_task_input_{name}__n_positive"] = np.count_nonzero(lab_v > 0, axis=0)
-                s[f"compute_task_input_{name}__sum"] = comp_v.sum(axis=0)
-                s[f"compute_task_input_{name}__n_positive"] = np.count_nonzero(comp_v > 0, axis=0)
-                s[f"compute_task_input_{name}__task0"] = comp_v[0]
-                s[f"task_input_{name}__sum"] = ti.sum(axis=0)
-                s[f"task_input_{name}__task0"] = ti[0]
+        rt = allocation.runtime(tables, np.tile(k * np.log(btr), 3))
+        automatable = np.concatenate([at_g, at_r, at_r])
+        crit, found = allocation.critical_task(
+            lab, comp, tables, rt, automatable, int(automatable.max())
+        )
+        rows = allocation.rows_at(tables, rt, crit)
+        alloc = allocation.solve(lab, comp, crit, found, rows, n_tasks)
+        # no automation: only the compute task can use compute
+        _, found0 = allocation.critical_task(lab, comp, tables, rt, first_task + 1, 1)
+        rows0 = allocation.rows_at(tables, rt, first_task)
+        base = allocation.solve(lab, comp, first_task, found0, rows0, n_tasks)
+        cog = production.task_ces(alloc, rows, rho_inner, tables.beta_sum)
+        cog0 = production.task_ces(base, rows0, rho_inner, tables.beta_sum)
+        tfp = np.concatenate([s["tfp_goods"], s["tfp_rnd"], s["tfp_rnd"]])
+        out = production.ces2(x0, cog, outer[0], outer[1], rho_outer, tfp)
+        out0 = production.ces2(x0, cog0, outer[0], outer[1], rho_outer, tfp)
+        fta = allocation.frac_tasks_automated(alloc, n_lab)
+        multiplier = out / out0
+        s["frac_tasks_automated_goods"], s["frac_tasks_automated_rnd"] = fta[:n], fta[n : 2 * n]
+        s["automation_multiplier_goods"] = multiplier[:n]
+        s["automation_multiplier_rnd"] = multiplier[n : 2 * n]
+        if full:
+            _record_task_diagnostics(
+                s, n, tables, rt, alloc, rows, outer, x0, cog, rho_inner, rho_outer
+            )
 
-        out_g, out0_g = results["goods"]
-        out_h, _ = results["hardware_rnd"]
-        out_s, _ = results["software_rnd"]
         if t == 0:
-            factors["gwp"] = init_gwp / out_g
-            factors["hardware"] = rnd_in_hw0 / out_h
-            factors["software"] = rnd_in_sw0 / out_s
-            constants["output_to_gwp_factor"] = factors["gwp"]
-        s["gwp"] = out_g * factors["gwp"]
-        s["rnd_input_hardware"] = out_h * factors["hardware"]
-        s["rnd_input_software"] = out_s * factors["software"]
+            factors = np.concatenate([init_gwp, rnd_in_hw0, rnd_in_sw0]) / out
+            constants["output_to_gwp_factor"] = factors[:n]
+        s["gwp"], s["rnd_input_hardware"], s["rnd_input_software"] = (out * factors).reshape(3, n)
 
         # --- bookkeeping --------------------------------------------------------------------
         fta_goods_hist[t] = s["frac_tasks_automated_goods"]
@@ -531,12 +483,35 @@ def simulate(
     return Run(times, hist, n_steps, failed, failed_step, schedule.lift, constants)
 
 
-def _pad(a: np.ndarray, rows: int) -> np.ndarray:
-    if a.shape[0] == rows:
-        return a
-    out = np.ones((rows, a.shape[1]))
-    out[: a.shape[0]] = a
-    return out
+def _record_task_diagnostics(s, n, tables, rt, alloc, rows, outer, x0, cog, rho_i, rho_o):
+    """Per-task summaries and factor shares the reference stores (``record="full"``)."""
+    eta, eta_sm1 = allocation.eta_table(tables, rt)
+    for name, part in (("goods", slice(0, n)), ("rnd", slice(n, 2 * n))):
+        base = f"task_compute_to_labour_ratio_{name}"
+        s[f"{base}__task0"] = eta[0, part]
+        s[f"{base}__last"] = eta[-1, part]
+        s[f"{base}__min"] = eta[:, part].min(axis=0)
+        s[f"{base}__max"] = eta[:, part].max(axis=0)
+    terms = production.task_ces_terms(alloc, rows, rho_i)
+    shares = production.factor_shares(outer, x0, cog, rho_o, terms)
+    lab_v, comp_v = allocation.task_vectors(alloc, tables.bs, eta_sm1)
+    ti = lab_v + eta * comp_v
+    per_task = {
+        "labour_task_input_{}__sum": lab_v.sum(axis=0),
+        "labour_task_input_{}__n_positive": np.count_nonzero(lab_v > 0, axis=0),
+        "compute_task_input_{}__sum": comp_v.sum(axis=0),
+        "compute_task_input_{}__n_positive": np.count_nonzero(comp_v > 0, axis=0),
+        "compute_task_input_{}__task0": comp_v[0],
+        "task_input_{}__sum": ti.sum(axis=0),
+        "task_input_{}__task0": ti[0],
+    }
+    for i, name in enumerate(PRODUCTIONS):
+        part = slice(i * n, (i + 1) * n)
+        first = "experiment" if name == "software_rnd" else "capital"
+        for label, v in zip((first, "cognitive", "labour", "compute"), shares, strict=True):
+            s[f"{label}_share_{name}"] = v[part]
+        for key, v in per_task.items():
+            s[key.format(name)] = v[part]
 
 
 def _dynamic_stop(

@@ -8,54 +8,41 @@ first step, so that the initial factor shares match the parameters
 With the allocation of :mod:`.allocation`, the CES sum over tasks has a closed form: the
 automated tasks contribute ``K^rho sbe[I]``, the labour-only tasks ``M^rho sb[I+1]``, since
 ``beta_j (K beta_j^sigma eta_j^sigma)^rho = K^rho beta_j^sigma eta_j^(sigma-1)`` when
-``sigma = 1 / (1 - rho)``. This keeps every step O(samples) after the prefix sums.
+``sigma = 1 / (1 - rho)``. This keeps every step O(samples) (the sums come from
+:class:`.allocation.TaskTables`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from pausesim.engines.ftm.allocation import Allocation, critical_input
-
-
-def _gather(a: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    return a[idx, np.arange(a.shape[1])]
+from pausesim.engines.ftm.allocation import Allocation, TaskRows, critical_input
 
 
 def task_ces_terms(
-    alloc: Allocation, beta: np.ndarray, sb: np.ndarray, sbe: np.ndarray, rho: np.ndarray
+    alloc: Allocation, rows: TaskRows, rho: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Terms of the task CES: automated tasks, critical task (labour, compute part), labour tasks.
 
     Returns ``(auto, crit_labour, crit_compute, manual)`` with ``sum_j beta_j x_j^rho = auto +
     crit_labour + crit_compute + manual`` (each ``x^(rho-1)``-weighted part of the critical
-    task separately, as factor shares need).
+    task separately, as factor shares need). ``rows``: the task tables at the critical task.
     """
-    i = alloc.critical
     x_i = critical_input(alloc)
-    beta_i = _gather(beta, i)
-    w = beta_i * x_i ** (rho - 1)
-    auto = alloc.compute_scale**rho * _gather(sbe, i)
-    sb_next = _gather(sb, i + 1)
-    manual = np.where(sb_next > 0, alloc.labour_scale**rho * sb_next, 0.0)
+    w = rows.beta * x_i ** (rho - 1)
+    auto = alloc.compute_scale**rho * rows.sbe
+    manual = np.where(rows.sb_next > 0, alloc.labour_scale**rho * rows.sb_next, 0.0)
     return auto, w * alloc.labour_critical, w * alloc.eta_critical * alloc.compute_critical, manual
 
 
 def task_ces(
-    alloc: Allocation,
-    beta: np.ndarray,
-    sb: np.ndarray,
-    sbe: np.ndarray,
-    rho: np.ndarray,
-    beta_sum: np.ndarray,
+    alloc: Allocation, rows: TaskRows, rho: np.ndarray, beta_sum: np.ndarray
 ) -> np.ndarray:
     """Cognitive output: CES over task inputs, ``(sum_j beta_j x_j^rho / sum beta)^(1/rho)``."""
-    i = alloc.critical
     x_i = critical_input(alloc)
-    auto = alloc.compute_scale**rho * _gather(sbe, i)
-    sb_next = _gather(sb, i + 1)
-    manual = np.where(sb_next > 0, alloc.labour_scale**rho * sb_next, 0.0)
-    total = auto + _gather(beta, i) * x_i**rho + manual
+    auto = alloc.compute_scale**rho * rows.sbe
+    manual = np.where(rows.sb_next > 0, alloc.labour_scale**rho * rows.sb_next, 0.0)
+    total = auto + rows.beta * x_i**rho + manual
     return (total / beta_sum) ** (1.0 / rho)
 
 
