@@ -340,7 +340,11 @@ def parse_override_value(text: str, where: str) -> Any:
 def apply_overrides(
     data: dict[str, Any], overrides: Mapping[str, str], source: str
 ) -> dict[str, Any]:
-    """Return a deep copy of ``data`` with dotted-name overrides applied."""
+    """Return a deep copy of ``data`` with dotted-name overrides applied.
+
+    The value ``none`` removes the field, so it takes its default (``null`` where the default
+    is unset, e.g. ``policy.end.forced_margin_ooms=none`` switches the forced lift off).
+    """
     import copy
 
     out = copy.deepcopy(data)
@@ -356,7 +360,10 @@ def apply_overrides(
             if not isinstance(nxt, dict):
                 raise ScenarioError(f"--set {name}: '{key}' is not a table in {source}")
             node = nxt
-        node[path[-1]] = value
+        if isinstance(value, str) and value.lower() in ("none", "null"):
+            node.pop(path[-1], None)  # back to the default (e.g. switch an end rule off)
+        else:
+            node[path[-1]] = value
     return out
 
 

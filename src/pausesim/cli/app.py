@@ -40,8 +40,8 @@ SetOpt = Annotated[
     typer.Option(
         "--set",
         help="Override a field: name=value, e.g. hw_doubling_years=2.0, "
-        "policy.end.duration_years=10, or 'alg_halving_months={kind=\"lognormal\", p5=6, p95=12}'. "
-        "Validated exactly like the file.",
+        "policy.end.duration_years=10, or 'alg_halving_months={kind=\"lognormal\", p5=6, p95=12}'; "
+        "'none' resets a field to its default. Validated exactly like the file.",
     ),
 ]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Folder to write results to.")]

@@ -1,0 +1,217 @@
+"""Alignment research, governance capacity and the essay's realistic-pause consequences."""
+
+import numpy as np
+import pytest
+
+from pausesim import scenario as S
+from pausesim.mechanisms.alignment import GPT2_CAPABILITY, feedback_factor
+from pausesim.policy import Coalition, EndRule, Policy
+from pausesim.run import compare
+from pausesim.testing import run_engine, sample_world, software_pause
+
+EVERYONE = ("us_allies", "china", "rest_of_world")
+
+
+def test_feedback_factor_is_one_at_the_start_and_zero_at_gpt2():
+    k0 = np.array([1.4])
+    assert feedback_factor(k0, k0, np.array([0.7])) == pytest.approx(1.0)
+    assert feedback_factor(np.array([GPT2_CAPABILITY]), k0, np.array([0.7])) == 0.0
+    # beta = 0: the studied model does not matter
+    assert feedback_factor(
+        np.array([-2.0, 5.0]), np.array([1.4, 1.4]), np.array([0.0, 0.0])
+    ) == pytest.approx([1.0, 1.0])
+
+
+def test_a_pause_slows_coalition_alignment_when_the_feedback_loop_is_strong():
+    params = sample_world(
+        n=200, seed=1, feedback_exponent=1.5, pause_safety_effort_boost=0.0, safety_sharing=0.0
+    )
+    base = run_engine(params, Policy.none())
+    pol = run_engine(params, software_pause(years=8.0))
+    m = lambda ds: ds["alignment"].sel(actor="us_allies", time=2034.0).values  # noqa: E731
+    assert (m(pol) < m(base)).all()
+    # ... and speeds it up when it is absent and the pause frees safety effort
+    params = sample_world(
+        n=200,
+        seed=1,
+        feedback_exponent=0.0,
+        pause_safety_effort_boost=1.0,
+        safety_approval_slowdown=0.0,
+        subfrontier_relevance=1.0,
+        alignment_lead_max_ooms=30.0,
+        safety_sharing=0.0,
+    )
+    base = run_engine(params, Policy.none())
+    pol = run_engine(params, software_pause(years=8.0))
+    assert (m(pol) > m(base)).all()
+
+
+def test_government_approval_slows_safety_research_during_the_pause():
+    fast = run_engine(
+        sample_world(n=100, seed=2, safety_approval_slowdown=0.0), software_pause(years=8.0)
+    )
+    slow = run_engine(
+        sample_world(n=100, seed=2, safety_approval_slowdown=0.8), software_pause(years=8.0)
+    )
+    a = lambda ds: ds["alignment"].sel(actor="us_allies", time=2034.0).values  # noqa: E731
+    assert (a(slow) <= a(fast)).all() and (a(slow) < a(fast)).any()
+
+
+def test_safety_research_exemption_lets_alignment_study_models_above_the_cap():
+    params = sample_world(n=100, seed=3, feedback_exponent=1.0, alignment_lead_max_ooms=0.5)
+    capped = run_engine(params, software_pause(years=10.0))
+    exempt = run_engine(params, software_pause(years=10.0, safety_research_exempt=True))
+    a = lambda ds: ds["alignment"].sel(actor="us_allies", time=2036.0).values  # noqa: E731
+    assert (a(exempt) > a(capped)).all()
+
+
+def test_safety_sharing_lets_non_pause_actors_use_the_coalitions_safety_research():
+    """The essay's footnote 8: with sharing, the pause's extra safety work reaches the actors
+    who hold the frontier, so the pause looks better."""
+    deltas = {}
+    for share in (0.0, 1.0):
+        sc = S.load(
+            "essay-realistic",
+            {"safety_sharing": str(share), "pause_safety_effort_boost": "1.0"},
+            samples=300,
+        )
+        deltas[share] = (
+            compare(sc)
+            .deltas["delta_risk"]
+            .sel(worldview="time-to-prepare", horizon="2060")
+            .mean()
+            .item()
+        )
+    assert deltas[1.0] < deltas[0.0]
+    # and the alignment stock of China rises with sharing
+    lo = run_engine(sample_world(n=50, seed=4, safety_sharing=0.0), software_pause())
+    hi = run_engine(sample_world(n=50, seed=4, safety_sharing=1.0), software_pause())
+    a_hi = hi["alignment"].sel(actor="china", time=2040.0).values
+    a_lo = lo["alignment"].sel(actor="china", time=2040.0).values
+    # equal only where both have reached the lead limit over the models they study
+    assert (a_hi >= a_lo - 1e-5).all() and (a_hi > a_lo).mean() > 0.8
+
+
+def test_alignment_never_runs_further_ahead_of_studied_models_than_the_lead_limit():
+    params = sample_world(
+        n=100, seed=5, alignment_rate=5.0, alignment_lead_max_ooms=1.0, feedback_exponent=0.0
+    )
+    ds = run_engine(params, software_pause(years=10.0))
+    studied = ds["capability"]  # without covert labs and the exemption, what is studied is legal
+    assert (ds["alignment"] <= studied.max("actor") + 1.0 + 1e-4).all()
+
+
+def test_governance_grows_while_paused_and_decays_after():
+    params = sample_world(
+        n=50,
+        seed=6,
+        governance_growth_baseline=0.0,
+        governance_growth_paused=0.5,
+        governance_decay=0.1,
+        repause_hazard=0.0,
+    )
+    ds = run_engine(params, software_pause(years=5.0))
+    g = ds["governance"]
+    assert float(g.sel(time=2026.0).max()) == 0.0
+    assert (g.sel(time=2032.0) > g.sel(time=2029.0)).all()
+    assert (g.sel(time=2045.0) < g.sel(time=2032.0)).all()
+    # closed form while paused: k + 1 Euler steps from 2027.0 give g_p / d (1 - (1 - d dt)^(k+1))
+    k = 16
+    expected = 0.5 / 0.1 * (1 - (1 - 0.1 * 0.25) ** (k + 1))
+    assert np.allclose(g.sel(time=2027.0 + k * 0.25).values, expected, rtol=1e-5)
+
+
+def test_governance_can_make_an_abrupt_lift_phased_and_bring_the_pause_back():
+    params = sample_world(
+        n=400, seed=7, governance_phased_lift=5.0, governance_growth_paused=1.0, repause_hazard=0.0
+    )
+    ds = run_engine(params, software_pause(years=5.0))
+    after = ds["cap"].sel(time=2033.0).values
+    assert np.isfinite(after).mean() > 0.9  # the cap is still rising: the lift became phased
+    none = run_engine(
+        sample_world(n=400, seed=7, governance_phased_lift=0.0, repause_hazard=0.0),
+        software_pause(years=5.0),
+    )
+    assert np.isinf(none["cap"].sel(time=2033.0).values).all()
+    again = run_engine(
+        sample_world(n=400, seed=7, repause_hazard=2.0, governance_phased_lift=0.0),
+        software_pause(years=2.0),
+    )
+    assert (again["n_pauses"].values >= 2).mean() > 0.5
+    assert (none["n_pauses"].values == 1).all()
+
+
+def test_conditional_pause_lifts_when_alignment_reaches_the_target():
+    params = sample_world(n=200, seed=8, repause_hazard=0.0)
+    pol = Policy(
+        name="conditional",
+        coalition=Coalition(members=("us_allies",)),
+        end=EndRule(duration_years=float("inf"), alignment_target=2.5),
+        safety_research_exempt=True,
+    )
+    ds = run_engine(params, pol)
+    lift = ds["lift_time"].values
+    assert np.isfinite(lift).any()
+    for s in np.flatnonzero(np.isfinite(lift))[:20]:
+        before = ds["alignment"].isel(sample=s).sel(actor="us_allies", time=lift[s] - 0.25)
+        assert float(before) >= 2.5 - 1e-4
+    # never lifted where the target was never reached
+    for s in np.flatnonzero(~np.isfinite(lift)):
+        assert float(ds["alignment"].isel(sample=s).sel(actor="us_allies").max()) < 2.5 + 1e-4
+
+
+def test_longer_global_pause_never_raises_time_to_prepare_risk_without_feedback_or_speed():
+    """beta = 0 and no speed term (DESIGN §4): delay buys alignment and governance and nothing
+    else moves against it. A *global* pause with full relevance and no theory limit, so that the
+    frontier does not move to actors with less alignment (with a partial coalition it can:
+    the pause hands the frontier to actors whose alignment lags)."""
+    from pausesim.worldviews import Worldview, hazard_terms
+
+    view = Worldview(name="ttp-no-speed", weights={"unprepared": 0.005})
+    params = sample_world(
+        n=150,
+        seed=9,
+        feedback_exponent=0.0,
+        subfrontier_relevance=1.0,
+        alignment_lead_max_ooms=30.0,
+        safety_approval_slowdown=0.0,
+        covert_share_max=0.0,
+        repause_hazard=0.0,
+        governance_phased_lift=0.0,
+    )
+    pds = params.to_dataset()
+    sc = S.load("no-pause")
+    prev = None
+    for years in (0.0, 2.0, 5.0, 10.0, 15.0):
+        pol = Policy.none() if years == 0 else software_pause(members=EVERYONE, years=years)
+        ds = run_engine(params, pol)
+        from pausesim.risk import cumulative_risk
+
+        h = view.hazard(hazard_terms(ds, pds, pol, sc.metrics, sc.risk))
+        risk = cumulative_risk(h, np.full((150, 1), 2060.0), ["2060"]).values[:, 0]
+        if prev is not None:
+            assert (risk <= prev + 1e-9).all(), years
+        prev = risk
+
+
+def test_feedback_loop_risk_rises_with_pause_length_under_a_strong_loop_and_abrupt_lift():
+    """The essay's claim inside its own realistic pause: high beta, alignment that cannot run
+    ahead of what it studies, abrupt lift. Risk compared at equal capability (K>=10.7)."""
+    means = []
+    for years in (2.0, 5.0, 10.0):
+        sc = S.load(
+            "essay-realistic",
+            {
+                "feedback_exponent": "1.5",
+                "alignment_lead_max_ooms": "0.5",
+                "governance_phased_lift": "0",
+                "repause_hazard": "0",
+                "policy.end.duration_years": str(years),
+                "policy.end.forced_margin_ooms": "none",
+                "policy.end.political_lift_hazard_per_year": "0",
+            },
+            samples=400,
+        )
+        risk = compare(sc).policy.metrics["risk"].sel(worldview="feedback-loop", horizon="K>=10.7")
+        means.append(float(risk.mean()))
+    assert means[0] < means[1] < means[2], means
