@@ -49,7 +49,9 @@ def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
     t_from = crossing_time(frontier, times, settings.takeoff_from_ooms)
     t_to = crossing_time(frontier, times, settings.takeoff_to_ooms)
     lift = ds["lift_time"].values
-    start = policy.start_year if not policy.is_none else np.nan
+    # the first grid point at or after the start year is when the pause actually starts
+    i_start = min(int(np.searchsorted(times, policy.start_year - 1e-9)), len(times) - 1)
+    start = times[i_start] if not policy.is_none else np.nan
     shares = ds["frontier_share"]  # (sample, actor, sector, time)
     per_actor = shares.sum("sector").values
     members = list(policy.coalition.everyone_ever)

@@ -32,15 +32,20 @@ def alg_growth(
 
 
 def diffusion(
-    efficiency: np.ndarray, rate: np.ndarray, diffusion_rate: np.ndarray, lag_years: np.ndarray
+    efficiency: np.ndarray,
+    rate: np.ndarray,
+    diffusion_rate: np.ndarray,
+    lag_years: np.ndarray,
+    dt: float,
 ) -> np.ndarray:
-    """Yearly catch-up ``kappa * max(0, alpha_leader - lag * rate - alpha_a)``.
+    """Catch-up in one step: ``(1 - exp(-kappa dt)) * max(0, alpha_leader - lag * rate - alpha_a)``.
 
     Publication, leaks and open weights let followers close the gap to the leader, short of a
-    lead of ``lag`` years that the leader keeps.
+    lead of ``lag`` years that the leader keeps. The gap relaxes exponentially at rate
+    ``kappa``; the exact step never overshoots, whatever ``kappa dt``.
     """
     target = efficiency.max(axis=0) - lag_years * rate
-    return diffusion_rate * np.maximum(0.0, target - efficiency)
+    return -np.expm1(-diffusion_rate * dt) * np.maximum(0.0, target - efficiency)
 
 
 def brain_drain(

@@ -140,8 +140,10 @@ def _run(
     # algorithms). It stands for everything that differs at the start (data, talent, chips
     # used) and does not diffuse; only progress made during the run does.
     baseline_speed = np.log10(p["spend_growth_per_year"]) + hardware.LOG10_2 / t_hw + alg_rate
+    # The actor with the largest run defines the frontier (offset 0 when its own gap is 0); a
+    # follower may get a positive offset (more efficient than its compute suggests) but never
+    # starts above the leader's capability.
     offset = run.max(axis=0) - p["initial_capability_gap_years"] * baseline_speed - run
-    offset -= offset.max(axis=0)
     efficiency = np.zeros_like(run)  # algorithmic progress since the start, log10
     research = p["research_share"].copy()
     # Effort is measured against the leading research actor, so moving researchers between
@@ -247,7 +249,7 @@ def _run(
             any_paused = paused.any()
             paused_spend = _paused_spend_share(budget, paused) if any_paused else 0.0
             paused_rnd = (
-                (p["hw_rnd_share"] * paused).sum(axis=0)
+                np.minimum(1.0, (p["hw_rnd_share"] * paused).sum(axis=0))
                 if policy.hardware_rnd_paused and any_paused
                 else 0.0
             )
@@ -281,8 +283,8 @@ def _run(
             efficiency = efficiency + dt * algorithms.alg_growth(
                 alg_rate, effort, paused, p["alg_rate_during_pause"]
             )
-            efficiency = efficiency + dt * algorithms.diffusion(
-                efficiency, alg_rate, p["alg_diffusion_rate"], p["alg_diffusion_lag_years"]
+            efficiency = efficiency + algorithms.diffusion(
+                efficiency, alg_rate, p["alg_diffusion_rate"], p["alg_diffusion_lag_years"], dt
             )
             if any_paused:
                 staying = research

@@ -270,8 +270,9 @@ PARAMETERS: tuple[Parameter, ...] = (
         "research_elasticity",
         "lambda",
         "1",
-        "Elasticity of an actor's algorithmic progress to its research effort (relative to "
-        "its initial effort); Davidson's R&D parallelization penalty.",
+        "Elasticity of an actor's algorithmic progress to its research effort, measured "
+        "against the leading research actor's initial effort: progress scales as "
+        "(R_a / R_ref)^lambda (Davidson's R&D parallelization penalty).",
         Uniform(low=0.2, high=1.0),
         (0.0, 2.0),
         "Davidson (2023), compute-centric takeoff model: rnd_parallelization_penalty 0.7 best "

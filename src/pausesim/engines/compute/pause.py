@@ -83,7 +83,10 @@ def lift_now(
     if np.isfinite(end.duration_years):
         fire |= t_next >= started_at + end.duration_years - 1e-9
     if end.forced_margin_ooms is not None:
-        fire |= outsider_capability >= coalition_capability - end.forced_margin_ooms
+        # (an empty coalition has no capability to defend: the rule does not fire)
+        fire |= np.isfinite(coalition_capability) & (
+            outsider_capability >= coalition_capability - end.forced_margin_ooms
+        )
     if end.political_lift_hazard_per_year > 0:
         fire |= u_politics < -np.expm1(-end.political_lift_hazard_per_year * dt)
     if end.alignment_target is not None and alignment is not None:
