@@ -32,7 +32,7 @@ Per-task arrays are task-major, shape ``(N, width)``; running sums have ``N + 1`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -131,6 +131,10 @@ class Runtime:
     p0_j: np.ndarray  #: P0[J]
     s1_j: np.ndarray  #: S1[J]
 
+    def head(self, width: int) -> Runtime:
+        """The first ``width`` columns."""
+        return Runtime(*(getattr(self, f.name)[:width] for f in fields(self)))
+
 
 def runtime(tables: TaskTables, log_run_k: np.ndarray) -> Runtime:
     """Runtime state for ``k ln b`` (``compute_runtime_requirements``, as exponents).
@@ -159,13 +163,15 @@ def eta_table(tables: TaskTables, rt: Runtime) -> tuple[np.ndarray, np.ndarray]:
     return eta, eta_sm1
 
 
-def _running_sum(
-    tables: TaskTables, rt: Runtime, flat: np.ndarray, within: np.ndarray
-) -> np.ndarray:
-    """``sbe`` at the rows of ``flat``; ``within``: the row is ``<= J`` (only clamped terms)."""
-    p0 = tables.p0.ravel().take(flat)
-    s1 = tables.s1.ravel().take(flat)
-    return np.where(within, p0, rt.p0_j + rt.sm1_factor * (s1 - rt.s1_j))
+def _fails(labour, compute, rt, clamped, p0_next, s1_next, sb_next, test_rhs):
+    """Equation 18's ``l_I < 0`` for a candidate ``I``, from the tables read at ``I``.
+
+    ``l_I >= 0`` exactly when ``L sbe[I+1] >= C eta_I^sigma sb[I+1]`` (substitute equation 20
+    and simplify); ``clamped``: ``I < J``, so ``eta_I = 1`` and ``sbe[I+1] = P0[I+1]``.
+    """
+    lhs = labour * np.where(clamped, p0_next, rt.p0_j + rt.sm1_factor * (s1_next - rt.s1_j))
+    rhs = compute * np.where(clamped, sb_next, rt.sigma_factor * test_rhs)
+    return lhs < rhs
 
 
 def critical_task(
@@ -178,13 +184,11 @@ def critical_task(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Critical task ``I`` and whether the reference's scan found it (``(width,)`` each).
 
-    ``most_automatable`` bounds ``automatable`` (fewer search rounds while few tasks are).
-
-    Equation 18 gives ``l_I >= 0`` exactly when ``L sbe[I+1] >= C eta_I^sigma sb[I+1]``
-    (substitute equation 20 and simplify). The left side grows and the right side falls with
-    ``I``, so candidates fail up to the critical task and pass from it on: the reference's
-    first passing candidate is the number of failing ones below ``AT``. If none passes, the
-    last automatable task is critical.
+    The left side of the test of :func:`_fails` grows and the right side falls with ``I``, so
+    candidates fail up to the critical task and pass from it on: the reference's first passing
+    candidate is the number of failing ones below ``AT``. If none passes, the last automatable
+    task is critical. ``most_automatable`` bounds ``automatable`` (fewer search rounds while
+    few tasks are automatable).
     """
     n, width = tables.n_tasks, labour.shape[0]
     col = np.arange(width)
@@ -193,17 +197,16 @@ def critical_task(
     p0_next = tables.p0[1:].ravel()
     s1_next = tables.s1[1:].ravel()
     sb_next = tables.sb[1:].ravel()
-    rhs_flat = tables.test_rhs.ravel()
+    test_rhs = tables.test_rhs.ravel()
 
     def fails(f: np.ndarray) -> np.ndarray:
-        clamped = f < j_flat  # I < J: eta_I = 1 and sbe[I+1] = P0[I+1]
-        p0 = p0_next.take(f, mode="clip")
-        s1 = s1_next.take(f, mode="clip")
-        lhs = labour * np.where(clamped, p0, rt.p0_j + rt.sm1_factor * (s1 - rt.s1_j))
-        rhs = compute * np.where(
-            clamped, sb_next.take(f, mode="clip"), rt.sigma_factor * rhs_flat.take(f, mode="clip")
-        )
-        out = lhs < rhs
+        def read(table):
+            return table.take(f, mode="clip")
+
+        out = _fails(
+            labour, compute, rt, f < j_flat,
+            read(p0_next), read(s1_next), read(sb_next), read(test_rhs),
+        )  # fmt: skip
         out &= f < at_flat
         return out
 
@@ -226,24 +229,48 @@ class TaskRows:
     sbe_next: np.ndarray  #: sbe[I+1]
 
 
-def rows_at(tables: TaskTables, rt: Runtime, crit: np.ndarray) -> TaskRows:
-    """Gather the tables at task ``crit`` of each column (one read per table)."""
-    width = crit.shape[0]
-    col = np.arange(width)
-    f = crit * width + col
-    clamped = crit < rt.n_clamped
-    eta = np.where(clamped, 1.0, tables.exp_neg_a.ravel().take(f) * rt.run_factor)
-    eta_sm1 = np.where(clamped, 1.0, tables.exp_sm1_a.ravel().take(f) * rt.sm1_factor)
+def _task_rows(tables: TaskTables, rt: Runtime, read, crit) -> TaskRows:
+    """:class:`TaskRows` from ``read(table, shift)``, the table at row ``I + shift``."""
+    clamped = crit < rt.n_clamped  # I < J: eta_I = 1 and sbe[I+1] = P0[I+1]
+    within = crit <= rt.n_clamped  # I <= J: sbe[I] = P0[I]
+    p0_j, s1_j, factor = rt.p0_j, rt.s1_j, rt.sm1_factor
     return TaskRows(
-        eta=eta,
-        eta_sm1=eta_sm1,
-        bs=tables.bs.ravel().take(f),
-        beta=tables.beta.ravel().take(f),
-        sb=tables.sb.ravel().take(f),
-        sb_next=tables.sb.ravel().take(f + width),
-        sbe=_running_sum(tables, rt, f, crit <= rt.n_clamped),
-        sbe_next=_running_sum(tables, rt, f + width, clamped),
+        eta=np.where(clamped, 1.0, read(tables.exp_neg_a, 0) * rt.run_factor),
+        eta_sm1=np.where(clamped, 1.0, read(tables.exp_sm1_a, 0) * factor),
+        bs=read(tables.bs, 0),
+        beta=read(tables.beta, 0),
+        sb=read(tables.sb, 0),
+        sb_next=read(tables.sb, 1),
+        sbe=np.where(within, read(tables.p0, 0), p0_j + factor * (read(tables.s1, 0) - s1_j)),
+        sbe_next=np.where(clamped, read(tables.p0, 1), p0_j + factor * (read(tables.s1, 1) - s1_j)),
     )
+
+
+def rows_at(tables: TaskTables, rt: Runtime, crit: np.ndarray) -> TaskRows:
+    """The tables at task ``crit`` of each column (one read per table)."""
+    width = crit.shape[0]
+    f = crit * width + np.arange(width)
+    return _task_rows(tables, rt, lambda table, shift: table.ravel().take(f + shift * width), crit)
+
+
+def first_task(
+    labour: np.ndarray, compute: np.ndarray, tables: TaskTables, rt: Runtime
+) -> tuple[np.ndarray, np.ndarray, TaskRows]:
+    """Allocation inputs without automation (only the compute task 0 may use compute).
+
+    For the first ``width = len(labour)`` columns: the critical task (0), whether the scan found
+    it, and the tables there (row views; no search needed with one automatable task).
+    """
+    width = labour.shape[0]
+    rt = rt.head(width)
+    crit = np.zeros(width, dtype=int)
+    rows = _task_rows(tables, rt, lambda table, shift: table[shift, :width], crit)
+    fails = _fails(
+        labour, compute, rt, rt.n_clamped > 0,
+        tables.p0[1, :width], tables.s1[1, :width], tables.sb[1, :width],
+        tables.test_rhs[0, :width],
+    )  # fmt: skip
+    return crit, ~fails, rows
 
 
 def solve(

@@ -243,7 +243,6 @@ def simulate(
     tables: allocation.TaskTables | None = None
     outer: tuple[np.ndarray, np.ndarray] | None = None
     factors = np.ones(3 * n)
-    first_task = np.zeros(3 * n, dtype=int)
     fta_goods_hist = np.zeros((n_times, n))
     fa_nt_hist = np.zeros((n_times, n))
     gwp_hist = np.zeros((n_times, n))
@@ -434,23 +433,30 @@ def simulate(
         )
         rows = allocation.rows_at(tables, rt, crit)
         alloc = allocation.solve(lab, comp, crit, found, rows, n_tasks)
-        # no automation: only the compute task can use compute
-        _, found0 = allocation.critical_task(lab, comp, tables, rt, first_task + 1, 1)
-        rows0 = allocation.rows_at(tables, rt, first_task)
-        base = allocation.solve(lab, comp, first_task, found0, rows0, n_tasks)
-        cog = production.task_ces(alloc, rows, rho_inner, tables.beta_sum)
-        cog0 = production.task_ces(base, rows0, rho_inner, tables.beta_sum)
+        total = production.task_sum(alloc, rows, rho_inner)
+        cog_rho = production.cognitive_power(total, tables.beta_sum, rho_inner, rho_outer)
+        x0_rho = x0**rho_outer
         tfp = np.concatenate([s["tfp_goods"], s["tfp_rnd"], s["tfp_rnd"]])
-        out = production.ces2(x0, cog, outer[0], outer[1], rho_outer, tfp)
-        out0 = production.ces2(x0, cog0, outer[0], outer[1], rho_outer, tfp)
+        out = production.ces2(x0_rho, cog_rho, outer[0], outer[1], rho_outer, tfp)
+        # the same without automation (only the compute task), for goods and hardware R&D
+        m = 2 * n
+        crit0, found0, rows0 = allocation.first_task(lab[:m], comp[:m], tables, rt)
+        base = allocation.solve(lab[:m], comp[:m], crit0, found0, rows0, n_tasks)
+        total0 = production.task_sum(base, rows0, rho_inner[:m])
+        cog0_rho = production.cognitive_power(
+            total0, tables.beta_sum[:m], rho_inner[:m], rho_outer[:m]
+        )
+        out0 = production.ces2(
+            x0_rho[:m], cog0_rho, outer[0][:m], outer[1][:m], rho_outer[:m], tfp[:m]
+        )
         fta = allocation.frac_tasks_automated(alloc, n_lab)
-        multiplier = out / out0
-        s["frac_tasks_automated_goods"], s["frac_tasks_automated_rnd"] = fta[:n], fta[n : 2 * n]
+        multiplier = out[:m] / out0
+        s["frac_tasks_automated_goods"], s["frac_tasks_automated_rnd"] = fta[:n], fta[n:m]
         s["automation_multiplier_goods"] = multiplier[:n]
-        s["automation_multiplier_rnd"] = multiplier[n : 2 * n]
+        s["automation_multiplier_rnd"] = multiplier[n:]
         if full:
             _record_task_diagnostics(
-                s, n, tables, rt, alloc, rows, outer, x0, cog, rho_inner, rho_outer
+                s, n, tables, rt, alloc, rows, outer, x0_rho, cog_rho, rho_inner
             )
 
         if t == 0:
@@ -483,7 +489,7 @@ def simulate(
     return Run(times, hist, n_steps, failed, failed_step, schedule.lift, constants)
 
 
-def _record_task_diagnostics(s, n, tables, rt, alloc, rows, outer, x0, cog, rho_i, rho_o):
+def _record_task_diagnostics(s, n, tables, rt, alloc, rows, outer, x0_rho, cog_rho, rho_i):
     """Per-task summaries and factor shares the reference stores (``record="full"``)."""
     eta, eta_sm1 = allocation.eta_table(tables, rt)
     for name, part in (("goods", slice(0, n)), ("rnd", slice(n, 2 * n))):
@@ -493,7 +499,7 @@ def _record_task_diagnostics(s, n, tables, rt, alloc, rows, outer, x0, cog, rho_
         s[f"{base}__min"] = eta[:, part].min(axis=0)
         s[f"{base}__max"] = eta[:, part].max(axis=0)
     terms = production.task_ces_terms(alloc, rows, rho_i)
-    shares = production.factor_shares(outer, x0, cog, rho_o, terms)
+    shares = production.factor_shares(outer, x0_rho, cog_rho, terms)
     lab_v, comp_v = allocation.task_vectors(alloc, tables.bs, eta_sm1)
     ti = lab_v + eta * comp_v
     per_task = {

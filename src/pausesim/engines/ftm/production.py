@@ -35,35 +35,47 @@ def task_ces_terms(
     return auto, w * alloc.labour_critical, w * alloc.eta_critical * alloc.compute_critical, manual
 
 
-def task_ces(
-    alloc: Allocation, rows: TaskRows, rho: np.ndarray, beta_sum: np.ndarray
-) -> np.ndarray:
-    """Cognitive output: CES over task inputs, ``(sum_j beta_j x_j^rho / sum beta)^(1/rho)``."""
+def task_sum(alloc: Allocation, rows: TaskRows, rho: np.ndarray) -> np.ndarray:
+    """``sum_j beta_j x_j^rho`` over the tasks, in closed form (module docstring)."""
     x_i = critical_input(alloc)
     auto = alloc.compute_scale**rho * rows.sbe
     manual = np.where(rows.sb_next > 0, alloc.labour_scale**rho * rows.sb_next, 0.0)
-    total = auto + rows.beta * x_i**rho + manual
-    return (total / beta_sum) ** (1.0 / rho)
+    return auto + rows.beta * x_i**rho + manual
+
+
+def cognitive_power(
+    total: np.ndarray, beta_sum: np.ndarray, rho: np.ndarray, rho_outer: np.ndarray
+) -> np.ndarray:
+    """``Y^rho_outer`` of cognitive output ``Y = (sum_j beta_j x_j^rho / sum beta)^(1/rho)``.
+
+    The outer CES only needs this power, so it is one power instead of two.
+    """
+    return (total / beta_sum) ** (rho_outer / rho)
 
 
 def ces2(
-    x0: np.ndarray, x1: np.ndarray, w0: np.ndarray, w1: np.ndarray, rho: np.ndarray, tfp=1.0
+    x0_rho: np.ndarray, x1_rho: np.ndarray, w0: np.ndarray, w1: np.ndarray, rho: np.ndarray, tfp
 ) -> np.ndarray:
-    """Two-input CES ``tfp (w0 x0^rho / W + w1 x1^rho / W)^(1/rho)``, ``W = w0 + w1``."""
+    """Two-input CES ``tfp (w0 x0^rho / W + w1 x1^rho / W)^(1/rho)``, ``W = w0 + w1``.
+
+    Takes the powers ``x0^rho`` and ``x1^rho`` (shared between calls, or computed fused).
+    """
     wsum = w0 + w1
-    return tfp * (w0 * x0**rho / wsum + w1 * x1**rho / wsum) ** (1.0 / rho)
+    return tfp * (w0 * x0_rho / wsum + w1 * x1_rho / wsum) ** (1.0 / rho)
 
 
 def factor_shares(
-    outer: np.ndarray,
-    x0: np.ndarray,
-    cognitive: np.ndarray,
-    rho_outer: np.ndarray,
+    outer: tuple[np.ndarray, np.ndarray],
+    x0_rho: np.ndarray,
+    cognitive_rho: np.ndarray,
     terms: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Shares of capital (or experiments), cognitive work, labour and compute in output."""
-    cap = outer[0] * x0**rho_outer
-    cog = outer[1] * cognitive**rho_outer
+    """Shares of capital (or experiments), cognitive work, labour and compute in output.
+
+    ``x0_rho``, ``cognitive_rho``: the outer CES inputs to the power ``rho_outer``.
+    """
+    cap = outer[0] * x0_rho
+    cog = outer[1] * cognitive_rho
     total = cap + cog
     cap, cog = cap / total, cog / total
     auto, crit_l, crit_c, manual = terms
