@@ -91,6 +91,7 @@ class TaskTables:
     exp_neg_a: np.ndarray  #: exp(-a): eta of an unclamped task is this times b^k
     exp_sm1_a: np.ndarray  #: exp((1 - sigma) a): eta^(sigma-1) is this times b^(k(sigma-1))
     test_rhs: np.ndarray  #: exp(-sigma a_j) sb[j+1], the critical test's right side per b^(k sigma)
+    test_pairs: np.ndarray  #: (2 N width, 2): (P0[I+1], sb[I+1]) rows, then (S1[I+1], test_rhs[I])
     sigma: np.ndarray  #: (width,)
     beta_sum: np.ndarray  #: (width,)
 
@@ -105,16 +106,21 @@ def task_tables(beta: np.ndarray, sigma: np.ndarray, a: np.ndarray) -> TaskTable
     bs = beta**sigma
     sb = suffix_sums(bs)
     exp_sm1_a = np.exp((1 - sigma) * a)
+    p0 = prefix_sums(bs)
+    s1 = differenced_sums(bs * exp_sm1_a, sigma <= 1)
+    test_rhs = np.exp(-sigma * a) * sb[1:]
+    pairs = np.stack([np.stack([p0[1:], sb[1:]], axis=-1), np.stack([s1[1:], test_rhs], axis=-1)])
     return TaskTables(
         beta=beta,
         bs=bs,
         sb=sb,
-        p0=prefix_sums(bs),
-        s1=differenced_sums(bs * exp_sm1_a, sigma <= 1),
+        p0=p0,
+        s1=s1,
         a=a,
         exp_neg_a=np.exp(-a),
         exp_sm1_a=exp_sm1_a,
-        test_rhs=np.exp(-sigma * a) * sb[1:],
+        test_rhs=test_rhs,
+        test_pairs=pairs.reshape(-1, 2),
         sigma=sigma,
         beta_sum=np.sum(beta.T, axis=1),
     )
@@ -189,28 +195,32 @@ def critical_task(
     candidate is the number of failing ones below ``AT``. If none passes, the last automatable
     task is critical. ``most_automatable`` bounds ``automatable`` (fewer search rounds while
     few tasks are automatable).
+
+    The test at ``J - 1`` first tells on which side of ``J`` the answer lies; on either side
+    the test is ``L (alpha + beta X_I) < C gamma Y_I`` with one pair of tables
+    (:attr:`TaskTables.test_pairs`) and per-sample constants, one read per search round.
     """
     n, width = tables.n_tasks, labour.shape[0]
     col = np.arange(width)
-    j_flat = rt.n_clamped * width + col
-    at_flat = automatable * width + col
-    p0_next = tables.p0[1:].ravel()
-    s1_next = tables.s1[1:].ravel()
-    sb_next = tables.sb[1:].ravel()
-    test_rhs = tables.test_rhs.ravel()
+    j = rt.n_clamped
+    sb_j = tables.sb.ravel().take(j * width + col)
+    # candidate J - 1 has eta = 1 and sbe[J] = P0[J]; if it passes, I < J
+    clamped = (j > 0) & ~(labour * rt.p0_j < compute * sb_j)
+    alpha = np.where(clamped, 0.0, rt.p0_j - rt.sm1_factor * rt.s1_j)
+    beta = np.where(clamped, 1.0, rt.sm1_factor)
+    c_gamma = compute * np.where(clamped, 1.0, rt.sigma_factor)
+    offset = np.where(clamped, 0, n * width)
+    limit = (np.where(clamped, np.minimum(automatable, j - 1), automatable)) * width + col
+    pairs = tables.test_pairs
 
     def fails(f: np.ndarray) -> np.ndarray:
-        def read(table):
-            return table.take(f, mode="clip")
-
-        out = _fails(
-            labour, compute, rt, f < j_flat,
-            read(p0_next), read(s1_next), read(sb_next), read(test_rhs),
-        )  # fmt: skip
-        out &= f < at_flat
+        xy = pairs.take(f + offset, axis=0, mode="clip")
+        out = labour * (alpha + beta * xy[:, 0]) < c_gamma * xy[:, 1]
+        out &= f < limit
         return out
 
-    first = count_prefix(fails, min(most_automatable, n), width)
+    start = np.where(clamped, 0, np.minimum(j, automatable))
+    first = count_prefix(fails, min(most_automatable, n), width, start)
     found = first < automatable
     return np.where(found, first, automatable - 1), found
 

@@ -16,15 +16,24 @@ from collections.abc import Callable
 import numpy as np
 
 
-def count_prefix(holds: Callable[[np.ndarray], np.ndarray], upper: int, width: int) -> np.ndarray:
+def count_prefix(
+    holds: Callable[[np.ndarray], np.ndarray],
+    upper: int,
+    width: int,
+    start: np.ndarray | None = None,
+) -> np.ndarray:
     """Per column, the number of leading rows ``0 .. upper-1`` on which ``holds`` is true.
 
     ``holds(flat)`` gets flat indices (rows may exceed ``upper - 1``; read tables with
     ``mode="clip"``) and returns a boolean per column; it must be true on a prefix of rows.
-    Binary lifting: add the largest power of two that keeps the prefix true, then the next.
+    ``start``: rows already known to hold, per column (default 0; the answer is then at most
+    ``start + 2**upper.bit_length() - 1``). Binary lifting: add the largest power of two that
+    keeps the prefix true, then the next.
     """
     col = np.arange(width)
     last = col - width  # flat index of row -1: no row known to hold yet
+    if start is not None:
+        last = last + start * width
     limit = upper * width
     step = 1 << max(upper.bit_length() - 1, 0)
     while step:
