@@ -36,7 +36,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from pausesim.engines.ftm.search import count_at_most, count_prefix
+from pausesim.engines.ftm.search import count_prefix
 
 
 @dataclass(frozen=True)
@@ -142,12 +142,12 @@ class Runtime:
         return Runtime(*(getattr(self, f.name)[:width] for f in fields(self)))
 
 
-def runtime(tables: TaskTables, log_run_k: np.ndarray) -> Runtime:
+def runtime(tables: TaskTables, log_run_k: np.ndarray, j: np.ndarray) -> Runtime:
     """Runtime state for ``k ln b`` (``compute_runtime_requirements``, as exponents).
 
-    ``eta_j = 1 / max(1, runtime_j (training_j / b)^k) = exp(-max(0, a_j - k ln b))``.
+    ``eta_j = 1 / max(1, runtime_j (training_j / b)^k) = exp(-max(0, a_j - k ln b))``; ``j``
+    counts the tasks with ``a_j <= k ln b`` (:func:`.requirement.requirement_counts`).
     """
-    j = count_at_most(tables.a, log_run_k)
     width = j.shape[0]
     flat = j * width + np.arange(width)
     one_minus_sigma = 1 - tables.sigma

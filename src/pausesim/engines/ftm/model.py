@@ -30,10 +30,11 @@ from pausesim.engines.ftm import allocation, inputs, production, rnd
 from pausesim.engines.ftm.pause import CapTracker, PauseSchedule
 from pausesim.engines.ftm.requirements import (
     SECONDS_PER_YEAR,
+    requirement_counts,
     runtime_exponents,
+    search_table,
     task_requirements,
 )
-from pausesim.engines.ftm.search import count_below
 
 #: Share of output invested in capital (fixed in the reference).
 INVESTMENT_RATE = 0.2
@@ -215,8 +216,7 @@ def simulate(
     sigma = 1.0 / (1.0 - rho_inner)
     rho_outer = np.concatenate([rho_k_goods, rho_k_rnd, rho_x])
     runtime_a = np.concatenate([req_goods.a, req_rnd.a, req_rnd.a], axis=1)
-    # automatable tasks: goods | R&D for the run, then the same for the run at max tradeoff
-    training = np.concatenate([req_goods.training, req_rnd.training] * 2, axis=1)
+    counts_table = search_table(req_goods.a, req_rnd.a, req_goods.training, req_rnd.training)
 
     init_gwp = p["initial_gwp"]
     init_buyable = p["initial_buyable_hardware_performance"]
@@ -372,9 +372,9 @@ def simulate(
                 s["frac_compute_goods"],
             )
 
-        run_mt = btr * max_tradeoff
-        at = count_below(training, np.concatenate([btr, btr, run_mt, run_mt])).reshape(4, n)
-        at_g_nt, at_r_nt, at_g, at_r = at
+        log_run_k = k * np.log(btr)
+        counts = requirement_counts(counts_table, log_run_k, btr, btr * max_tradeoff)
+        clamped_g, clamped_r, at_g_nt, at_r_nt, at_g, at_r = counts
         s["frac_automatable_tasks_goods_no_tradeoff"] = (at_g_nt - 1) / n_lab
         fa_nt_hist[t] = s["frac_automatable_tasks_goods_no_tradeoff"]
         if full:
@@ -426,7 +426,9 @@ def simulate(
             beta = np.concatenate([b for _, b in weights], axis=1)
             tables = allocation.task_tables(beta, sigma, runtime_a)
 
-        rt = allocation.runtime(tables, np.tile(k * np.log(btr), 3))
+        rt = allocation.runtime(
+            tables, np.tile(log_run_k, 3), np.concatenate([clamped_g, clamped_r, clamped_r])
+        )
         automatable = np.concatenate([at_g, at_r, at_r])
         crit, found = allocation.critical_task(
             lab, comp, tables, rt, automatable, int(automatable.max())

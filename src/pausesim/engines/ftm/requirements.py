@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from pausesim.engines.ftm.search import count_below
+
 #: Seconds in the 365-day year the reference uses to turn FLOP/s into FLOP per year.
 SECONDS_PER_YEAR = 60 * 60 * 24 * 365
 
@@ -81,3 +83,30 @@ def runtime_exponents(
     ``exp(max(0, a_j - k ln b))``.
     """
     return np.log(runtime) + tradeoff * np.log(training)
+
+
+def search_table(
+    a_goods: np.ndarray, a_rnd: np.ndarray, train_goods: np.ndarray, train_rnd: np.ndarray
+) -> np.ndarray:
+    """The ascending task tables every step searches, side by side, ``(N + 1, 6 n)``.
+
+    Runtime exponents of goods and R&D tasks, then training requirements of goods and R&D
+    tasks twice (for the run and for the run at the maximum tradeoff); see
+    :func:`requirement_counts`.
+    """
+    return np.concatenate([a_goods, a_rnd, train_goods, train_rnd, train_goods, train_rnd], axis=1)
+
+
+def requirement_counts(
+    table: np.ndarray, log_run_k: np.ndarray, run: np.ndarray, run_max_tradeoff: np.ndarray
+) -> np.ndarray:
+    """Task counts of one step, ``(6, n)``, by one binary search over :func:`search_table`.
+
+    Rows: tasks whose runtime requirement is met by one FLOP/s (``a_j <= k ln b``; ``eta = 1``)
+    for goods and R&D; tasks automatable by the run (``training_j < b``) for goods and R&D
+    (``automatable_tasks_*_no_tradeoff``); the same for the run times the maximum tradeoff
+    (``automatable_tasks_*``, ``SimulateTakeOff.automate_tasks``).
+    """
+    at_most = np.nextafter(log_run_k, np.inf)  # a <= x  <=>  a < nextafter(x)
+    x = np.concatenate([at_most, at_most, run, run, run_max_tradeoff, run_max_tradeoff])
+    return count_below(table, x).reshape(6, -1)

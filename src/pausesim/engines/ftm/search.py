@@ -49,9 +49,3 @@ def count_below(table: np.ndarray, x: np.ndarray) -> np.ndarray:
     """Per column, the number of rows of an ascending ``table`` with ``table[j] < x``."""
     flat = table.ravel()
     return count_prefix(lambda f: flat.take(f, mode="clip") < x, table.shape[0], table.shape[1])
-
-
-def count_at_most(table: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Per column, the number of rows of an ascending ``table`` with ``table[j] <= x``."""
-    flat = table.ravel()
-    return count_prefix(lambda f: flat.take(f, mode="clip") <= x, table.shape[0], table.shape[1])
