@@ -92,6 +92,7 @@ class TaskTables:
     exp_sm1_a: np.ndarray  #: exp((1 - sigma) a): eta^(sigma-1) is this times b^(k(sigma-1))
     test_rhs: np.ndarray  #: exp(-sigma a_j) sb[j+1], the critical test's right side per b^(k sigma)
     test_pairs: np.ndarray  #: (2 N width, 2): (P0[I+1], sb[I+1]) rows, then (S1[I+1], test_rhs[I])
+    records: np.ndarray  #: (N width, 10): row I of every table :class:`TaskRows` reads, together
     sigma: np.ndarray  #: (width,)
     beta_sum: np.ndarray  #: (width,)
 
@@ -121,6 +122,10 @@ def task_tables(beta: np.ndarray, sigma: np.ndarray, a: np.ndarray) -> TaskTable
         exp_sm1_a=exp_sm1_a,
         test_rhs=test_rhs,
         test_pairs=pairs.reshape(-1, 2),
+        records=np.stack(
+            [np.exp(-a), exp_sm1_a, bs, beta, sb[:-1], p0[:-1], s1[:-1], sb[1:], p0[1:], s1[1:]],
+            axis=-1,
+        ).reshape(-1, 10),
         sigma=sigma,
         beta_sum=np.sum(beta.T, axis=1),
     )
@@ -209,18 +214,18 @@ def critical_task(
     alpha = np.where(clamped, 0.0, rt.p0_j - rt.sm1_factor * rt.s1_j)
     beta = np.where(clamped, 1.0, rt.sm1_factor)
     c_gamma = compute * np.where(clamped, 1.0, rt.sigma_factor)
-    offset = np.where(clamped, 0, n * width)
-    limit = (np.where(clamped, np.minimum(automatable, j - 1), automatable)) * width + col
+    base = np.where(clamped, 0, n * width) + col  # row 0 of the pair of tables of each side
+    limit = base + np.where(clamped, np.minimum(automatable, j - 1), automatable) * width
     pairs = tables.test_pairs
 
     def fails(f: np.ndarray) -> np.ndarray:
-        xy = pairs.take(f + offset, axis=0, mode="clip")
-        out = labour * (alpha + beta * xy[:, 0]) < c_gamma * xy[:, 1]
+        x, y = pairs.take(f, axis=0, mode="clip").T
+        out = labour * (alpha + beta * x) < c_gamma * y
         out &= f < limit
         return out
 
     start = np.where(clamped, 0, np.minimum(j, automatable))
-    first = count_prefix(fails, min(most_automatable, n), width, start)
+    first = count_prefix(fails, min(most_automatable, n), base, width, start)
     found = first < automatable
     return np.where(found, first, automatable - 1), found
 
@@ -239,28 +244,29 @@ class TaskRows:
     sbe_next: np.ndarray  #: sbe[I+1]
 
 
-def _task_rows(tables: TaskTables, rt: Runtime, read, crit) -> TaskRows:
-    """:class:`TaskRows` from ``read(table, shift)``, the table at row ``I + shift``."""
+def _task_rows(rt: Runtime, crit: np.ndarray, fields) -> TaskRows:
+    """:class:`TaskRows` from the tables at row ``I`` (``fields`` as in ``TaskTables.records``)."""
+    exp_neg_a, exp_sm1_a, bs, beta, sb, p0, s1, sb_next, p0_next, s1_next = fields
     clamped = crit < rt.n_clamped  # I < J: eta_I = 1 and sbe[I+1] = P0[I+1]
     within = crit <= rt.n_clamped  # I <= J: sbe[I] = P0[I]
     p0_j, s1_j, factor = rt.p0_j, rt.s1_j, rt.sm1_factor
     return TaskRows(
-        eta=np.where(clamped, 1.0, read(tables.exp_neg_a, 0) * rt.run_factor),
-        eta_sm1=np.where(clamped, 1.0, read(tables.exp_sm1_a, 0) * factor),
-        bs=read(tables.bs, 0),
-        beta=read(tables.beta, 0),
-        sb=read(tables.sb, 0),
-        sb_next=read(tables.sb, 1),
-        sbe=np.where(within, read(tables.p0, 0), p0_j + factor * (read(tables.s1, 0) - s1_j)),
-        sbe_next=np.where(clamped, read(tables.p0, 1), p0_j + factor * (read(tables.s1, 1) - s1_j)),
+        eta=np.where(clamped, 1.0, exp_neg_a * rt.run_factor),
+        eta_sm1=np.where(clamped, 1.0, exp_sm1_a * factor),
+        bs=bs,
+        beta=beta,
+        sb=sb,
+        sb_next=sb_next,
+        sbe=np.where(within, p0, p0_j + factor * (s1 - s1_j)),
+        sbe_next=np.where(clamped, p0_next, p0_j + factor * (s1_next - s1_j)),
     )
 
 
 def rows_at(tables: TaskTables, rt: Runtime, crit: np.ndarray) -> TaskRows:
-    """The tables at task ``crit`` of each column (one read per table)."""
+    """The tables at task ``crit`` of each column (one read of :attr:`TaskTables.records`)."""
     width = crit.shape[0]
     f = crit * width + np.arange(width)
-    return _task_rows(tables, rt, lambda table, shift: table.ravel().take(f + shift * width), crit)
+    return _task_rows(rt, crit, tables.records.take(f, axis=0).T)
 
 
 def first_task(
@@ -274,11 +280,11 @@ def first_task(
     width = labour.shape[0]
     rt = rt.head(width)
     crit = np.zeros(width, dtype=int)
-    rows = _task_rows(tables, rt, lambda table, shift: table[shift, :width], crit)
+    rows = _task_rows(rt, crit, tables.records[:width].T)
     fails = _fails(
         labour, compute, rt, rt.n_clamped > 0,
-        tables.p0[1, :width], tables.s1[1, :width], tables.sb[1, :width],
-        tables.test_rhs[0, :width],
+        tables.p0[1, :width], tables.s1[1, :width],
+        tables.sb[1, :width], tables.test_rhs[0, :width],
     )  # fmt: skip
     return crit, ~fails, rows
 

@@ -49,6 +49,7 @@ class FTMEngine:
     """
 
     name: str = "ftm"
+    publishes_risk_inputs: bool = False  # single economy: no alignment or governance stocks
     record: str = "core"
 
     @property

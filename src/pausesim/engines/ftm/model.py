@@ -373,7 +373,7 @@ def simulate(
             )
 
         log_run_k = k * np.log(btr)
-        counts = requirement_counts(counts_table, log_run_k, btr, btr * max_tradeoff)
+        counts = requirement_counts(counts_table, n_tasks, log_run_k, btr, btr * max_tradeoff)
         clamped_g, clamped_r, at_g_nt, at_r_nt, at_g, at_r = counts
         s["frac_automatable_tasks_goods_no_tradeoff"] = (at_g_nt - 1) / n_lab
         fa_nt_hist[t] = s["frac_automatable_tasks_goods_no_tradeoff"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from pausesim.engines.ftm.search import count_below
+from pausesim.engines.ftm.search import count_below, padded_rows
 
 #: Seconds in the 365-day year the reference uses to turn FLOP/s into FLOP per year.
 SECONDS_PER_YEAR = 60 * 60 * 24 * 365
@@ -92,13 +92,20 @@ def search_table(
 
     Runtime exponents of goods and R&D tasks, then training requirements of goods and R&D
     tasks twice (for the run and for the run at the maximum tradeoff); see
-    :func:`requirement_counts`.
+    :func:`requirement_counts`. Padded with ``+inf`` rows for the search.
     """
-    return np.concatenate([a_goods, a_rnd, train_goods, train_rnd, train_goods, train_rnd], axis=1)
+    table = np.concatenate([a_goods, a_rnd, train_goods, train_rnd, train_goods, train_rnd], axis=1)
+    padded = np.full((padded_rows(table.shape[0]), table.shape[1]), np.inf)
+    padded[: table.shape[0]] = table
+    return padded
 
 
 def requirement_counts(
-    table: np.ndarray, log_run_k: np.ndarray, run: np.ndarray, run_max_tradeoff: np.ndarray
+    table: np.ndarray,
+    n_tasks: int,
+    log_run_k: np.ndarray,
+    run: np.ndarray,
+    run_max_tradeoff: np.ndarray,
 ) -> np.ndarray:
     """Task counts of one step, ``(6, n)``, by one binary search over :func:`search_table`.
 
@@ -109,4 +116,4 @@ def requirement_counts(
     """
     at_most = np.nextafter(log_run_k, np.inf)  # a <= x  <=>  a < nextafter(x)
     x = np.concatenate([at_most, at_most, run, run, run_max_tradeoff, run_max_tradeoff])
-    return count_below(table, x).reshape(6, -1)
+    return count_below(table, x, n_tasks).reshape(6, -1)

@@ -19,33 +19,38 @@ import numpy as np
 def count_prefix(
     holds: Callable[[np.ndarray], np.ndarray],
     upper: int,
+    base: np.ndarray,
     width: int,
     start: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Per column, the number of leading rows ``0 .. upper-1`` on which ``holds`` is true.
+    """Per column, the number of leading rows on which ``holds`` is true.
 
-    ``holds(flat)`` gets flat indices (rows may exceed ``upper - 1``; read tables with
-    ``mode="clip"``) and returns a boolean per column; it must be true on a prefix of rows.
-    ``start``: rows already known to hold, per column (default 0; the answer is then at most
-    ``start + 2**upper.bit_length() - 1``). Binary lifting: add the largest power of two that
-    keeps the prefix true, then the next.
+    Row ``r`` of column ``c`` has flat index ``base[c] + r * width``. ``holds(flat)`` returns a
+    boolean per column; it must be true on a prefix of rows and false from row ``upper`` on
+    (the caller masks or pads its tables). ``start``: rows already known to hold, per column
+    (default 0). Binary lifting: add the largest power of two that keeps the prefix true, then
+    the next.
     """
-    col = np.arange(width)
-    last = col - width  # flat index of row -1: no row known to hold yet
-    if start is not None:
-        last = last + start * width
-    limit = upper * width
+    last = base - width if start is None else base + (start - 1) * width
     step = 1 << max(upper.bit_length() - 1, 0)
     while step:
         cand = last + step * width
-        ok = holds(cand)
-        ok &= cand < limit
-        last = np.where(ok, cand, last)
+        last = np.where(holds(cand), cand, last)
         step >>= 1
-    return (last - col) // width + 1
+    return (last - base) // width + 1
 
 
-def count_below(table: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Per column, the number of rows of an ascending ``table`` with ``table[j] < x``."""
-    flat = table.ravel()
-    return count_prefix(lambda f: flat.take(f, mode="clip") < x, table.shape[0], table.shape[1])
+def padded_rows(n_rows: int) -> int:
+    """Rows a table of ``n_rows`` needs so that :func:`count_prefix` never reads past it."""
+    return (1 << n_rows.bit_length()) - 1
+
+
+def count_below(padded: np.ndarray, x: np.ndarray, n_rows: int) -> np.ndarray:
+    """Per column, the number of rows of an ascending table with ``table[j] < x``.
+
+    ``padded``: the table with ``+inf`` rows up to :func:`padded_rows` (``n_rows`` real ones).
+    """
+    flat = padded.ravel()
+    width = padded.shape[1]
+    count = count_prefix(lambda f: flat.take(f) < x, n_rows, np.arange(width), width)
+    return np.minimum(count, n_rows)
