@@ -54,7 +54,7 @@ TERMS: dict[str, str] = {
 NEEDS_ALIGNMENT = ("alignment_gap", "governance")
 
 
-def danger_weight(frontier: xr.DataArray, danger_level: float, width: float) -> xr.DataArray:
+def danger_weight(frontier, danger_level: float, width: float):
     """Logistic rise from 0 to 1 around the danger level."""
     return 1.0 / (1.0 + np.exp(-(frontier - danger_level) / width))
 
@@ -62,15 +62,26 @@ def danger_weight(frontier: xr.DataArray, danger_level: float, width: float) -> 
 def frontier_speed(frontier: xr.DataArray, window_years: float = 1.0) -> xr.DataArray:
     """Trailing growth rate of frontier capability over ``window_years`` (OOM/yr)."""
     times = frontier["time"].values
+    axis = frontier.get_axis_num("time")
+    values = np.moveaxis(frontier.values.astype(float), axis, 0)
+    speed = np.moveaxis(_trailing_speed(values, times, window_years), 0, axis)
+    return frontier.copy(data=speed)
+
+
+def _trailing_speed(values: np.ndarray, times: np.ndarray, window_years: float) -> np.ndarray:
+    """:func:`frontier_speed` on a float64 array with time on the first axis."""
     step = float(times[1] - times[0])
     w = max(1, int(round(window_years / step)))
-    values = frontier.values.astype(float)
     speed = np.zeros_like(values)
-    speed[:, w:] = (values[:, w:] - values[:, :-w]) / (w * step)
-    speed[:, 1:w] = (values[:, 1:w] - values[:, :1]) / (
-        np.arange(1, min(w, values.shape[1])) * step
-    )
-    return frontier.copy(data=np.nan_to_num(speed, nan=0.0))
+    speed[w:] = (values[w:] - values[:-w]) / (w * step)
+    lead = np.arange(1, min(w, values.shape[0])) * step
+    speed[1:w] = (values[1:w] - values[:1]) / lead.reshape((-1,) + (1,) * (values.ndim - 1))
+    return np.nan_to_num(speed, nan=0.0)
+
+
+def _time_major(da: xr.DataArray) -> np.ndarray:
+    """Values with dims reversed, ``(time, ..., sample)``: a contiguous view of engine output."""
+    return da.transpose(*reversed(da.dims)).values
 
 
 def hazard_terms(ds: xr.Dataset, params: xr.Dataset, policy, metrics, risk) -> xr.Dataset:
@@ -79,6 +90,9 @@ def hazard_terms(ds: xr.Dataset, params: xr.Dataset, policy, metrics, risk) -> x
     ``params`` are the sampled parameters (for ``governance_hazard_reduction``), ``metrics`` the
     scenario's :class:`~pausesim.scenario.MetricSettings` (danger level) and ``risk`` its
     :class:`~pausesim.scenario.RiskSettings` (safe speed, danger width).
+
+    Computed in NumPy on time-major ``(time, [actor,] sample)`` arrays (the engine's own layout,
+    so no strided copies); missing values follow xarray's reductions (``nanmax``, ``nansum``).
     """
     missing = [v for v in NEEDS_ALIGNMENT if v not in ds]
     if missing:
@@ -86,37 +100,63 @@ def hazard_terms(ds: xr.Dataset, params: xr.Dataset, policy, metrics, risk) -> x
             f"engine '{ds.attrs.get('engine')}' does not publish {missing}, which the hazard "
             "terms need; risk is available for the compute engine"
         )
-    frontier = ds["frontier_capability"].astype(float)
+    ds = ds.transpose("sample", "actor", ..., "time")
+    times = ds["time"].values
+    frontier = _time_major(ds["frontier_capability"]).astype(float)  # (time, sample)
     dw = danger_weight(frontier, metrics.danger_level_ooms, risk.danger_width_ooms)
-    speed = np.maximum(0.0, frontier_speed(frontier))
-    gap = ds["alignment_gap"].astype(float)
-    eta = xr.DataArray(params["governance_hazard_reduction"].values, dims="sample")
-    in_force = ds["in_force"] if "in_force" in ds else ds["paused"].any("actor")
-    members = ds["in_coalition"]
-    cap = ds["capability"]
-    k_coal = cap.where(members).max("actor")
-    k_out = cap.where(~members).max("actor")
-    has_outsiders = (~members).any("actor")
-    proximity = np.exp(-np.maximum(0.0, (k_coal - k_out).fillna(0.0)))
-    n_actors = ds.sizes["actor"]
-    n_members = members.sum("actor")
-    world_share = ds["frontier_share"].isel(time=0).sum("sector")  # the AI world at the start
-    coalition_share = world_share.where(members).sum("actor")
+    speed = np.maximum(0.0, _trailing_speed(frontier, times, 1.0))
+    gap = _time_major(ds["alignment_gap"]).astype(float)
+    eta = params["governance_hazard_reduction"].values
+    members = _time_major(ds["in_coalition"])  # (time, actor, sample)
+    in_force = (
+        _time_major(ds["in_force"]) if "in_force" in ds else _time_major(ds["paused"]).any(axis=1)
+    )
+    with np.errstate(invalid="ignore"):
+        proximity = _coalition_proximity(_time_major(ds["capability"]), members)
+    n_members = members.sum(axis=1)
+    coalition_share = _coalition_world_share(_time_major(ds["frontier_share"]), members)
     enf = policy.enforcement
     intensity = max(enf.chip_mechanism_coverage, 1.0 - np.exp(-enf.detection_hazard_per_year))
-    zero = xr.zeros_like(frontier)
+    has_outsiders = (~members).any(axis=1)
+    n_actors = members.shape[1]
     terms = {
         "speed": dw * np.maximum(0.0, speed - risk.safe_speed_ooms_per_year),
         "alignment_gap": dw * gap * speed,
-        "low_safety": dw * ds["low_safety_frontier_share"].astype(float) * speed,
-        "unprepared": dw * gap * np.exp(-eta * ds["governance"].astype(float)),
-        "hostility": (in_force & has_outsiders) * proximity + zero,
-        "coalition_conflict": in_force * (n_members - 1) / max(1, n_actors - 1) + zero,
-        "enforcement": in_force * coalition_share * intensity + zero,
+        "low_safety": dw * _time_major(ds["low_safety_frontier_share"]).astype(float) * speed,
+        "unprepared": dw * gap * np.exp(-eta * _time_major(ds["governance"]).astype(float)),
+        "hostility": (in_force & has_outsiders) * proximity,
+        "coalition_conflict": in_force * (n_members - 1) / max(1, n_actors - 1),
+        "enforcement": in_force * coalition_share * intensity,
     }
+    coords = {"sample": ds["sample"], "time": ds["time"]}
     out = xr.Dataset(
-        {k: v.transpose("sample", "time").astype(np.float32) for k, v in terms.items()}
+        {
+            k: (("sample", "time"), v.astype(np.float32, copy=False).T, {"description": TERMS[k]})
+            for k, v in terms.items()
+        },
+        coords=coords,
     )
-    for k, desc in TERMS.items():
-        out[k].attrs["description"] = desc
     return out
+
+
+def _coalition_proximity(capability: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """``exp(-max(0, K_coalition - K_outsiders))`` (0 OOM where a side is empty), float32.
+
+    ``capability`` and ``members`` are ``(time, actor, sample)``; the best of each side ignores
+    NaN like ``nanmax``.
+    """
+    k_coal = np.fmax.reduce(np.where(members, capability, np.nan), axis=1)
+    k_out = np.fmax.reduce(np.where(members, np.nan, capability), axis=1)
+    lead = k_coal - k_out
+    return np.exp(-np.maximum(0.0, np.where(np.isnan(lead), 0.0, lead)))
+
+
+def _coalition_world_share(shares: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Share of the AI world at the start held by the coalition of each step ``(time, sample)``.
+
+    ``shares`` is ``(time, sector, actor, sample)``; NaN counts as 0, as in ``nansum``.
+    """
+    first = shares[0]
+    world = np.where(np.isnan(first), 0.0, first).sum(axis=0)  # (actor, sample)
+    world = np.where(np.isnan(world), 0.0, world)
+    return np.where(members, world, 0.0).sum(axis=1)
