@@ -155,12 +155,13 @@ def runtime(tables: TaskTables, log_run_k: np.ndarray, j: np.ndarray) -> Runtime
     """
     width = j.shape[0]
     flat = j * width + np.arange(width)
-    one_minus_sigma = 1 - tables.sigma
+    run_factor = np.exp(log_run_k)
+    sm1_factor = np.exp((tables.sigma - 1) * log_run_k)
     return Runtime(
         n_clamped=j,
-        run_factor=np.exp(log_run_k),
-        sm1_factor=np.exp(-one_minus_sigma * log_run_k),
-        sigma_factor=np.exp(tables.sigma * log_run_k),
+        run_factor=run_factor,
+        sm1_factor=sm1_factor,
+        sigma_factor=run_factor * sm1_factor,
         p0_j=tables.p0.ravel().take(flat),
         s1_j=tables.s1.ravel().take(flat),
     )

@@ -23,17 +23,36 @@ FRACTIONS = (
 )
 
 
+def growth_factors(
+    params: Mapping[str, np.ndarray], dt: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-step growth factors of :data:`FRACTIONS` before and after the rampup, and ceilings.
+
+    Each ``(len(FRACTIONS), n)``: ``exp(dt * <name>_growth)``, ``exp(dt *
+    <name>_growth_rampup)`` and ``<name>_ceiling``.
+    """
+
+    def stacked(suffix: str) -> np.ndarray:
+        return np.stack([params[f"{name}{suffix}"] for name in FRACTIONS])
+
+    return (
+        np.exp(dt * stacked("_growth")),
+        np.exp(dt * stacked("_growth_rampup")),
+        stacked("_ceiling"),
+    )
+
+
 def grow_fractions(
-    state: dict[str, np.ndarray],
-    previous: Mapping[str, np.ndarray],
-    params: Mapping[str, np.ndarray],
+    previous: np.ndarray,
+    factors: tuple[np.ndarray, np.ndarray, np.ndarray],
     rampup: np.ndarray,
-    dt: float,
-) -> None:
-    """Grow every share of :data:`FRACTIONS` by one step, capped at its ceiling."""
-    for name in FRACTIONS:
-        rate = np.where(rampup, params[f"{name}_growth_rampup"], params[f"{name}_growth"])
-        state[name] = np.minimum(previous[name] * np.exp(dt * rate), params[f"{name}_ceiling"])
+) -> np.ndarray:
+    """Every share of :data:`FRACTIONS` (rows of ``previous``) one step on, capped at its ceiling.
+
+    ``factors`` from :func:`growth_factors`; ``rampup`` per sample.
+    """
+    normal, fast, ceiling = factors
+    return np.minimum(previous * np.where(rampup, fast, normal), ceiling)
 
 
 def goods_fractions(state: dict[str, np.ndarray]) -> None:

@@ -226,6 +226,10 @@ def simulate(
     shares = inputs.initial_share_ratios(p)
 
     fracs = inputs.FRACTIONS
+    growth = inputs.growth_factors(p, dt)
+    kept = (1.0 - p["compute_depreciation"]) ** dt
+    labour_factor = np.exp(p["labour_growth"] * dt)
+    tfp_factor = np.exp(p["tfp_growth"] * dt)
     cap_tracker = CapTracker(schedule, n)
     failed = np.zeros(n, dtype=bool)
     failed_step = np.full(n, -1)
@@ -321,7 +325,8 @@ def simulate(
 
             # --- allocate_fractional_inputs -----------------------------------------------
             s["rampup"] = fta_goods_hist[t - 1] >= p["rampup_trigger"]
-            inputs.grow_fractions(s, prev, p, s["rampup"], dt)
+            grown = inputs.grow_fractions(np.stack([prev[f] for f in fracs]), growth, s["rampup"])
+            s.update(zip(fracs, grown, strict=True))
             frozen = (prev["money_spent_training"] > p["money_cap_training_before_wakeup"]) & ~prev[
                 "rampup"
             ]
@@ -339,13 +344,12 @@ def simulate(
                 hw_perf[0] * (hw_perf[1] / hw_perf[0]) ** lagged.astype(float),
             )
             new_hardware = s["compute_investment"] * buyable
-            kept = (1.0 - p["compute_depreciation"]) ** dt
             s["hardware"] = prev["hardware"] * kept + new_hardware
             s["compute"] = s["hardware"] * s["software"]
             s["capital"] = prev["capital"] + prev["gwp"] * INVESTMENT_RATE * dt
-            s["labour"] = prev["labour"] * np.exp(p["labour_growth"] * dt)
-            s["tfp_goods"] = prev["tfp_goods"] * np.exp(p["tfp_growth"] * dt)
-            s["tfp_rnd"] = prev["tfp_rnd"] * np.exp(p["tfp_growth"] * dt)
+            s["labour"] = prev["labour"] * labour_factor
+            s["tfp_goods"] = prev["tfp_goods"] * tfp_factor
+            s["tfp_rnd"] = prev["tfp_rnd"] * tfp_factor
             s["money_spent_training"] = (
                 s["compute"] * s["frac_compute_training"] / (s["software"] * buyable)
             )
@@ -483,9 +487,10 @@ def simulate(
                 hist[name][t] = s[name]
         prev = dict(s)
 
-    for name in names:
-        for_rows = np.arange(n_times)[:, None] >= n_steps
-        hist[name][for_rows] = np.nan
+    after_end = np.arange(n_times)[:, None] >= n_steps
+    if after_end.any():
+        for name in names:
+            hist[name][after_end] = np.nan
     constants["initial_hardware_performance"] = init_hw_perf
     constants["hardware_delay_idx"] = delay_idx
     return Run(times, hist, n_steps, failed, failed_step, schedule.lift, constants)
