@@ -37,11 +37,10 @@ DEFAULT_QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
 SAMPLE = "sample"
 QUANTILE = "quantile"
 
-# Histogram updates run on blocks of up to _BLOCK_CELLS cells x _BLOCK_VALUES values: wide
-# enough that the strided reads of a (sample, cell) block stay efficient, small enough that the
-# bincount table (cells x slots) stays in cache. Measured by benchmarks/bench_reduce.py.
-_BLOCK_VALUES = 2**19
-_BLOCK_CELLS = 128
+# Histogram updates run on blocks of about _BLOCK_VALUES values: whole (cell, sample) rows,
+# read in the input's memory order (an engine's time-major buffers need no copy), small enough
+# that the scratch arrays and the bincount table (rows x slots) stay near the cache.
+_BLOCK_VALUES = 2**17
 _MAX_COUNT = int(np.iinfo(np.int32).max)
 # Bin edges are kept this far inside the float64 range so that widths never overflow.
 _RANGE_LIMIT = float(np.finfo(np.float64).max) / 4
@@ -192,7 +191,7 @@ class QuantileReducer:
                 f"{self.n_samples} seen, {n} more offered"
             )
         for name, layout in template.layouts.items():
-            self._accumulators[name].add(_as_matrix(chunk[name], layout))
+            self._accumulators[name].add(*_cell_rows(chunk[name], layout))
         self.n_samples += n
 
     def result(self) -> xr.Dataset:
@@ -230,9 +229,10 @@ class _TrueCount:
         self.n = 0
         self.true = np.zeros(cells, dtype=np.int64)
 
-    def add(self, x: np.ndarray) -> None:
-        self.true += x.sum(axis=0, dtype=np.int64)
-        self.n += x.shape[0]
+    def add(self, rows: np.ndarray, cells: np.ndarray) -> None:
+        """Count ``rows`` ``(row, sample)``; row ``i`` holds cell ``cells[i]``."""
+        self.true[cells] += rows.sum(axis=1, dtype=np.int64)
+        self.n += rows.shape[1]
 
     def summary(self, quantiles: np.ndarray) -> _Summary:
         return _Summary(_fraction_true(self.true, self.n), 0, 0.0, 0)
@@ -261,41 +261,44 @@ class _Histogram:
     def slots(self) -> int:
         return self.bins + 3
 
-    def add(self, x: np.ndarray) -> None:
+    def add(self, rows: np.ndarray, cells: np.ndarray) -> None:
+        """Tally ``rows`` ``(row, sample)``; row ``i`` holds the values of cell ``cells[i]``."""
         if self.counts is None:
-            value_range = _initial_range(x)
+            value_range = _initial_range(rows)
             if value_range is None:
-                self.nonfinite_before_range += x.size
+                self.nonfinite_before_range += rows.size
                 return
             self.lo, hi = value_range
             self.width = (hi - self.lo) / self.bins
             self.counts = np.zeros((self.cells, self.slots), dtype=np.int32)
         counts = self.counts
-        n_cells = min(self.cells, _BLOCK_CELLS)
-        n_rows = max(1, _BLOCK_VALUES // max(n_cells, 1))
-        buffers = _Buffers(min(n_rows, x.shape[0]) * n_cells)
-        for c0 in range(0, self.cells, n_cells):
-            for r0 in range(0, x.shape[0], n_rows):
-                block = x[r0 : r0 + n_rows, c0 : c0 + n_cells]
-                counts[c0 : c0 + block.shape[1]] += self._tally(block, buffers)
+        n_cols = min(rows.shape[1], _BLOCK_VALUES)
+        n_rows = max(1, _BLOCK_VALUES // max(n_cols, 1))
+        buffers = _Buffers(min(n_rows, rows.shape[0]) * n_cols)
+        offsets = np.arange(n_rows, dtype=np.intp)[:, None] * self.slots
+        for r0 in range(0, rows.shape[0], n_rows):
+            for c0 in range(0, rows.shape[1], n_cols):
+                block = rows[r0 : r0 + n_rows, c0 : c0 + n_cols]
+                # cells are distinct within a block, so the fancy-indexed += adds every row
+                counts[cells[r0 : r0 + n_rows]] += self._tally(block, offsets, buffers)
 
-    def _tally(self, x: np.ndarray, buffers: _Buffers) -> np.ndarray:
-        """Count the values of a ``(sample, cell)`` block per cell and slot."""
-        rows, n_cells = x.shape
-        position = buffers.position[: rows * n_cells].reshape(rows, n_cells)
-        slot = buffers.slot[: rows * n_cells].reshape(rows, n_cells)
+    def _tally(self, x: np.ndarray, offsets: np.ndarray, buffers: _Buffers) -> np.ndarray:
+        """Count the values of a ``(row, sample)`` block per row and slot."""
+        n_rows, n_cols = x.shape
+        position = buffers.position[: n_rows * n_cols].reshape(n_rows, n_cols)
+        slot = buffers.slot[: n_rows * n_cols].reshape(n_rows, n_cols)
         # Position in bin units shifted by one, so that slot 0 is underflow, bins + 1 overflow.
         np.subtract(x, self.lo - self.width, out=position)
         position *= 1.0 / self.width
-        all_finite = np.isfinite(np.add.reduce(position, axis=None))
-        np.maximum(position, 0.0, out=position)
-        np.minimum(position, self.bins + 1.0, out=position)
+        # (a finite sum proves every value finite; a false alarm only costs the masked pass)
+        all_finite = np.isfinite(np.add.reduce(x, axis=None))
+        np.clip(position, 0.0, self.bins + 1.0, out=position)
         if not all_finite:
             position[~np.isfinite(x)] = self.bins + 2
         np.copyto(slot, position, casting="unsafe")
-        slot += np.arange(n_cells, dtype=np.intp) * self.slots
-        tally = np.bincount(slot.ravel(), minlength=n_cells * self.slots)
-        return tally.reshape(n_cells, self.slots)
+        slot += offsets[:n_rows]
+        tally = np.bincount(slot.ravel(), minlength=n_rows * self.slots)
+        return tally.reshape(n_rows, self.slots)
 
     def summary(self, quantiles: np.ndarray) -> _Summary:
         if self.counts is None:
@@ -423,6 +426,20 @@ def _check_same_layout(first: _Template, other: _Template) -> None:
     for name, coord in first.coords.items():
         if name not in other.coords or not coord.equals(other.coords[name]):
             raise ValueError(f"coordinate {name!r} differs from the first chunk")
+
+
+def _cell_rows(da: xr.DataArray, layout: _Layout) -> tuple[np.ndarray, np.ndarray]:
+    """Return the values of ``da`` as ``(row, sample)`` rows and the cell index of each row.
+
+    Rows follow the memory order of ``da`` (outermost axis first), so the time-major buffers
+    of an engine give a view and no copy; counts do not depend on the order.
+    """
+    values = da.transpose(*layout.dims, SAMPLE).values  # (*cell shape, sample)
+    n_dims = len(layout.dims)
+    order = sorted(range(n_dims), key=lambda axis: -abs(values.strides[axis]))
+    rows = np.ascontiguousarray(values.transpose(*order, n_dims)).reshape(-1, values.shape[-1])
+    cells = np.arange(layout.cells).reshape(layout.shape).transpose(order).ravel()
+    return rows, cells
 
 
 def _as_matrix(da: xr.DataArray, layout: _Layout) -> np.ndarray:
