@@ -142,9 +142,9 @@ class Runtime:
     p0_j: np.ndarray  #: P0[J]
     s1_j: np.ndarray  #: S1[J]
 
-    def head(self, width: int) -> Runtime:
-        """The first ``width`` columns."""
-        return Runtime(*(getattr(self, f.name)[:width] for f in fields(self)))
+    def columns(self, cols: slice) -> Runtime:
+        """The columns ``cols``."""
+        return Runtime(*(getattr(self, f.name)[cols] for f in fields(self)))
 
 
 def runtime(tables: TaskTables, log_run_k: np.ndarray, j: np.ndarray) -> Runtime:
@@ -271,21 +271,20 @@ def rows_at(tables: TaskTables, rt: Runtime, crit: np.ndarray) -> TaskRows:
 
 
 def first_task(
-    labour: np.ndarray, compute: np.ndarray, tables: TaskTables, rt: Runtime
+    labour: np.ndarray, compute: np.ndarray, tables: TaskTables, rt: Runtime, cols: slice
 ) -> tuple[np.ndarray, np.ndarray, TaskRows]:
     """Allocation inputs without automation (only the compute task 0 may use compute).
 
-    For the first ``width = len(labour)`` columns: the critical task (0), whether the scan found
-    it, and the tables there (row views; no search needed with one automatable task).
+    For the columns ``cols`` (``labour``, ``compute`` already sliced): the critical task (0),
+    whether the scan found it, and the tables there (row views; no search needed with one
+    automatable task).
     """
-    width = labour.shape[0]
-    rt = rt.head(width)
-    crit = np.zeros(width, dtype=int)
-    rows = _task_rows(rt, crit, tables.records[:width].T)
+    rt = rt.columns(cols)
+    crit = np.zeros(labour.shape[0], dtype=int)
+    rows = _task_rows(rt, crit, tables.records[cols].T)
     fails = _fails(
         labour, compute, rt, rt.n_clamped > 0,
-        tables.p0[1, :width], tables.s1[1, :width],
-        tables.sb[1, :width], tables.test_rhs[0, :width],
+        tables.p0[1, cols], tables.s1[1, cols], tables.sb[1, cols], tables.test_rhs[0, cols],
     )  # fmt: skip
     return crit, ~fails, rows
 

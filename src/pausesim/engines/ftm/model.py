@@ -444,23 +444,22 @@ def simulate(
         x0_rho = x0**rho_outer
         tfp = np.concatenate([s["tfp_goods"], s["tfp_rnd"], s["tfp_rnd"]])
         out = production.ces2(x0_rho, cog_rho, outer[0], outer[1], rho_outer, tfp)
-        # the same without automation (only the compute task), for goods and hardware R&D
-        m = 2 * n
-        crit0, found0, rows0 = allocation.first_task(lab[:m], comp[:m], tables, rt)
-        base = allocation.solve(lab[:m], comp[:m], crit0, found0, rows0, n_tasks)
-        total0 = production.task_sum(base, rows0, rho_inner[:m])
+        # The same without automation (only the compute task): the automation multipliers of
+        # hardware R&D (and of goods, a diagnostic of the full record).
+        m = slice(0, 2 * n) if full else slice(n, 2 * n)
+        crit0, found0, rows0 = allocation.first_task(lab[m], comp[m], tables, rt, m)
+        base = allocation.solve(lab[m], comp[m], crit0, found0, rows0, n_tasks)
+        total0 = production.task_sum(base, rows0, rho_inner[m])
         cog0_rho = production.cognitive_power(
-            total0, tables.beta_sum[:m], rho_inner[:m], rho_outer[:m]
+            total0, tables.beta_sum[m], rho_inner[m], rho_outer[m]
         )
-        out0 = production.ces2(
-            x0_rho[:m], cog0_rho, outer[0][:m], outer[1][:m], rho_outer[:m], tfp[:m]
-        )
+        out0 = production.ces2(x0_rho[m], cog0_rho, outer[0][m], outer[1][m], rho_outer[m], tfp[m])
+        multiplier = out[m] / out0
         fta = allocation.frac_tasks_automated(alloc, n_lab)
-        multiplier = out[:m] / out0
-        s["frac_tasks_automated_goods"], s["frac_tasks_automated_rnd"] = fta[:n], fta[n:m]
-        s["automation_multiplier_goods"] = multiplier[:n]
-        s["automation_multiplier_rnd"] = multiplier[n:]
+        s["frac_tasks_automated_goods"], s["frac_tasks_automated_rnd"] = fta[:n], fta[n : 2 * n]
+        s["automation_multiplier_rnd"] = multiplier[-n:]
         if full:
+            s["automation_multiplier_goods"] = multiplier[:n]
             _record_task_diagnostics(
                 s, n, tables, rt, alloc, rows, outer, x0_rho, cog_rho, rho_inner
             )
