@@ -193,7 +193,7 @@ def _run(scenario, policies, keep, chunk_size, executor, progress) -> list[Resul
 
     executor = executor or LocalExecutor()
     reducers = [QuantileReducer() for _ in policies] if keep == "quantiles" else None
-    trajs: list[list[xr.Dataset]] = [[] for _ in policies]
+    stacks = [_SampleStack(n) for _ in policies]
     metrics: list[list[xr.Dataset]] = [[] for _ in policies]
     params = []
     done = 0
@@ -203,7 +203,7 @@ def _run(scenario, policies, keep, chunk_size, executor, progress) -> list[Resul
             if reducers is not None:
                 reducers[j].add(traj)
             elif keep == "full":
-                trajs[j].append(traj)
+                stacks[j].add(traj, done)
         params.append(pds)
         done += pds.sizes["sample"]
         if progress is not None:
@@ -215,7 +215,7 @@ def _run(scenario, policies, keep, chunk_size, executor, progress) -> list[Resul
         if reducers is not None:
             traj = reducers[j].result()
         elif keep == "full":
-            traj = xr.concat(trajs[j], dim="sample") if len(trajs[j]) > 1 else trajs[j][0]
+            traj = stacks[j].result()
         else:
             traj = xr.Dataset()
         mets = xr.concat(metrics[j], dim="sample") if len(metrics[j]) > 1 else metrics[j][0]
@@ -228,12 +228,63 @@ def _run(scenario, policies, keep, chunk_size, executor, progress) -> list[Resul
 
 
 def _kept(ds: xr.Dataset, keep: Keep) -> xr.Dataset:
-    if keep == "none":
-        return xr.Dataset()
-    if keep == "full":
-        # Detach from the engine's time-major buffers so concatenation copies once.
-        return ds
-    return ds
+    return xr.Dataset() if keep == "none" else ds
+
+
+class _SampleStack:
+    """The chunks of a ``keep="full"`` run, copied into arrays allocated once for all samples.
+
+    Each array keeps the memory order of the first chunk's (the compute engine's time-major
+    buffers give ``(time, actor, sample)`` memory behind ``(sample, actor, time)`` dims), so a
+    chunk is copied in contiguous runs, never transposed; the dims and values are those of
+    ``xr.concat(chunks, dim="sample")``, which remains the fallback for variables or coords
+    without a leading ``sample`` dim.
+    """
+
+    def __init__(self, n_samples: int) -> None:
+        self.n = n_samples
+        self.first: xr.Dataset | None = None
+        self.arrays: dict = {}
+        self.chunks: list[xr.Dataset] = []
+
+    def add(self, ds: xr.Dataset, lo: int) -> None:
+        """Copy the chunk ``ds`` holding samples ``lo, lo + 1, ...``."""
+        if self.first is None:
+            self.first = ds
+            if not _stackable(ds):
+                self.arrays = None
+            else:
+                self.arrays = {k: _empty_like_layout(v.values, self.n) for k, v in ds.items()}
+        if self.arrays is None:
+            self.chunks.append(ds)
+            return
+        hi = lo + ds.sizes["sample"]
+        for name, var in ds.data_vars.items():
+            self.arrays[name][lo:hi] = var.values
+
+    def result(self) -> xr.Dataset:
+        """The full Dataset over all samples."""
+        if self.arrays is None:
+            return xr.concat(self.chunks, dim="sample") if len(self.chunks) > 1 else self.chunks[0]
+        first = self.first
+        coords = {k: v.variable for k, v in first.coords.items() if k != "sample"}
+        coords["sample"] = np.arange(self.n)
+        data = {k: (v.dims, self.arrays[k], v.attrs) for k, v in first.data_vars.items()}
+        return xr.Dataset(data, coords=coords, attrs=first.attrs)
+
+
+def _stackable(ds: xr.Dataset) -> bool:
+    """Every variable starts with ``sample``, and only the ``sample`` coord has it."""
+    leading = all(v.dims[:1] == ("sample",) for v in ds.data_vars.values())
+    coords = all("sample" not in v.dims for k, v in ds.coords.items() if k != "sample")
+    return leading and coords
+
+
+def _empty_like_layout(values: np.ndarray, n: int) -> np.ndarray:
+    """An empty array like ``values`` with ``n`` rows on axis 0, in its memory order."""
+    order = sorted(range(values.ndim), key=lambda axis: -abs(values.strides[axis]))
+    shape = [n if axis == 0 else values.shape[axis] for axis in order]
+    return np.empty(shape, dtype=values.dtype).transpose(np.argsort(order))
 
 
 def _attrs(scenario: Scenario, chunk_size: int) -> dict:
