@@ -102,15 +102,25 @@ class TaskTables:
         return self.beta.shape[0]
 
 
+def _interleave(columns: list[np.ndarray]) -> np.ndarray:
+    """``(rows * width, k)`` records of ``k`` tables of shape ``(rows, width)``, row by row."""
+    out = np.empty(columns[0].shape + (len(columns),))
+    for i, c in enumerate(columns):
+        out[..., i] = c
+    return out.reshape(-1, len(columns))
+
+
 def task_tables(beta: np.ndarray, sigma: np.ndarray, a: np.ndarray) -> TaskTables:
     """Tables of weights ``beta`` and runtime exponents ``a`` (``(N, width)``, ``a`` ascending)."""
     bs = beta**sigma
     sb = suffix_sums(bs)
+    exp_neg_a = np.exp(-a)
     exp_sm1_a = np.exp((1 - sigma) * a)
     p0 = prefix_sums(bs)
     s1 = differenced_sums(bs * exp_sm1_a, sigma <= 1)
     test_rhs = np.exp(-sigma * a) * sb[1:]
-    pairs = np.stack([np.stack([p0[1:], sb[1:]], axis=-1), np.stack([s1[1:], test_rhs], axis=-1)])
+    pairs = np.concatenate([_interleave([p0[1:], sb[1:]]), _interleave([s1[1:], test_rhs])])
+    records = [exp_neg_a, exp_sm1_a, bs, beta, sb[:-1], p0[:-1], s1[:-1], sb[1:], p0[1:], s1[1:]]
     return TaskTables(
         beta=beta,
         bs=bs,
@@ -118,14 +128,11 @@ def task_tables(beta: np.ndarray, sigma: np.ndarray, a: np.ndarray) -> TaskTable
         p0=p0,
         s1=s1,
         a=a,
-        exp_neg_a=np.exp(-a),
+        exp_neg_a=exp_neg_a,
         exp_sm1_a=exp_sm1_a,
         test_rhs=test_rhs,
-        test_pairs=pairs.reshape(-1, 2),
-        records=np.stack(
-            [np.exp(-a), exp_sm1_a, bs, beta, sb[:-1], p0[:-1], s1[:-1], sb[1:], p0[1:], s1[1:]],
-            axis=-1,
-        ).reshape(-1, 10),
+        test_pairs=pairs,
+        records=_interleave(records),
         sigma=sigma,
         beta_sum=np.sum(beta.T, axis=1),
     )
