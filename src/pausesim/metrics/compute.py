@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from pausesim.metrics.trajectory import crossing_time, max_jump, overhang_at_lift, value_at
+from pausesim.metrics.trajectory import crossing_time, max_jump, overhang_at_lift, pick_at, value_at
 from pausesim.policy import Policy
 
 #: metric name -> (unit, description); every metric of :func:`run_metrics`.
@@ -52,18 +52,19 @@ def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
     # the first grid point at or after the start year is when the pause actually starts
     i_start = min(int(np.searchsorted(times, policy.start_year - 1e-9)), len(times) - 1)
     start = times[i_start] if not policy.is_none else np.nan
-    shares = ds["frontier_share"]  # (sample, actor, sector, time)
-    per_actor = shares.sum("sector").values
-    members = list(policy.coalition.everyone_ever)
-    coalition_share = (
-        shares.sel(actor=members).sum(("actor", "sector")).values
-        if members
-        else np.zeros_like(frontier)
-    )
-    covert_share = (
-        shares.sel(sector="covert").sum("actor").values
-        if "covert" in shares["sector"].values
-        else np.zeros_like(frontier)
+    # Shares are only needed at the danger level: pick that step first, then sum (NaN as 0,
+    # like xarray's sums), instead of summing the whole (sample, actor, sector, time) array.
+    shares = ds["frontier_share"].transpose("sample", "actor", "sector", "time")
+    at_danger = _nan_as_zero(pick_at(shares.values, times, danger))  # (sample, actor, sector)
+    undefined = np.isnan(danger)
+    actors = list(shares["actor"].values)
+    members = [actors.index(a) for a in policy.coalition.everyone_ever]
+    sectors = list(shares["sector"].values)
+    coalition_at_danger = _sum_in_order(at_danger[:, members]) if members else np.zeros_like(danger)
+    covert_at_danger = (
+        at_danger[:, :, sectors.index("covert")].sum(axis=1)
+        if "covert" in sectors
+        else np.zeros_like(danger)
     )
     low = ds["low_safety_frontier_share"].values
     data = {
@@ -76,14 +77,15 @@ def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
         "capability_end": frontier[:, -1].astype(float),
         "low_safety_share_at_danger": value_at(low, times, danger),
         "low_safety_share_max": low.max(axis=1).astype(float),
-        "coalition_share_at_danger": value_at(coalition_share, times, danger),
-        "covert_share_at_danger": value_at(covert_share, times, danger),
+        "coalition_share_at_danger": np.where(undefined, np.nan, coalition_at_danger),
+        "covert_share_at_danger": np.where(undefined, np.nan, covert_at_danger),
     }
     out = xr.Dataset(
         {k: (("sample",), np.asarray(v, dtype=float)) for k, v in data.items()},
         coords={"sample": ds["sample"].values, "actor": ds["actor"].values},
     )
-    out["frontier_share_at_danger"] = (("sample", "actor"), value_at(per_actor, times, danger))
+    per_actor = np.where(undefined[:, None], np.nan, at_danger.sum(axis=2))
+    out["frontier_share_at_danger"] = (("sample", "actor"), per_actor)
     if "alignment_frontier" in ds:
         out["alignment_at_danger"] = (
             ("sample",),
@@ -99,3 +101,20 @@ def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
         if k in out:
             out[k].attrs.update(units=unit, description=desc)
     return out
+
+
+def _nan_as_zero(x: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(x), 0.0, x)
+
+
+def _sum_in_order(x: np.ndarray) -> np.ndarray:
+    """Sum ``(sample, ...)`` over the other axes one term at a time, in C order.
+
+    The order of the float32 additions that xarray's ``sum(("actor", "sector"))`` over the
+    whole trajectory makes, so the metric keeps its last bit.
+    """
+    terms = x.reshape(x.shape[0], -1)
+    total = terms[:, 0].copy()
+    for j in range(1, terms.shape[1]):
+        total += terms[:, j]
+    return total

@@ -63,9 +63,14 @@ def overhang_at_lift(ds: xr.Dataset, policy: Policy) -> np.ndarray:
     lift = ds["lift_time"].values
     times = ds["time"].values
     idx = np.clip(np.searchsorted(times, lift - 1e-9) - 1, 0, len(times) - 1)
-    gap = (ds["feasible_compute"] - ds["physical_compute"]).where(ds["in_coalition"])
-    gap = gap.max("actor").fillna(0.0).values  # (sample, time)
-    value = gap[np.arange(n), idx]
+    rows = np.arange(n)
+
+    def at_lift(name: str) -> np.ndarray:  # (sample, actor) on each sample's step
+        return ds[name].transpose("sample", "actor", "time").values[rows, :, idx]
+
+    gap = at_lift("feasible_compute") - at_lift("physical_compute")
+    gap = np.fmax.reduce(np.where(at_lift("in_coalition"), gap, np.nan), axis=1)  # nanmax
+    value = np.where(np.isnan(gap), 0.0, gap)
     return np.where(np.isfinite(lift), value, np.nan)
 
 
@@ -74,11 +79,16 @@ def value_at(series: np.ndarray, times: np.ndarray, when: np.ndarray) -> np.ndar
 
     NaN where ``when`` is NaN.
     """
+    picked = pick_at(series, times, when)
+    mask = np.isnan(when).reshape((-1,) + (1,) * (picked.ndim - 1))
+    return np.where(mask, np.nan, picked)
+
+
+def pick_at(series: np.ndarray, times: np.ndarray, when: np.ndarray) -> np.ndarray:
+    """Like :func:`value_at`, but the first grid point where ``when`` is NaN (no mask)."""
     idx = np.clip(
         np.searchsorted(times, np.nan_to_num(when, nan=times[0]) - 1e-9), 0, len(times) - 1
     )
-    picked = np.take_along_axis(series, idx.reshape((-1,) + (1,) * (series.ndim - 1)), axis=-1)[
+    return np.take_along_axis(series, idx.reshape((-1,) + (1,) * (series.ndim - 1)), axis=-1)[
         ..., 0
     ]
-    mask = np.isnan(when).reshape((-1,) + (1,) * (picked.ndim - 1))
-    return np.where(mask, np.nan, picked)
