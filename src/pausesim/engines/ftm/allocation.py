@@ -158,7 +158,7 @@ def runtime(tables: TaskTables, log_run_k: np.ndarray, j: np.ndarray) -> Runtime
     """Runtime state for ``k ln b`` (``compute_runtime_requirements``, as exponents).
 
     ``eta_j = 1 / max(1, runtime_j (training_j / b)^k) = exp(-max(0, a_j - k ln b))``; ``j``
-    counts the tasks with ``a_j <= k ln b`` (:func:`.requirement.requirement_counts`).
+    counts the tasks with ``a_j <= k ln b`` (:func:`.requirements.requirement_counts`).
     """
     width = j.shape[0]
     flat = j * width + np.arange(width)
