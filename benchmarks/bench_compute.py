@@ -60,7 +60,7 @@ def configs(repeats: int, quick: bool) -> list[Config]:
                 out.append(
                     Config("contract", function, n_main, keep, workers, repeats, TARGET_100K_S)
                 )
-    for keep in ("quantiles", "full"):
+    for keep in ("none", "quantiles", "full"):
         out.append(
             Config("playground", "compare", 2_000, keep, 1, max(repeats, 5), TARGET_PLAYGROUND_S)
         )
@@ -94,6 +94,7 @@ def run_child(cfg: Config) -> dict:
     sc = scenario.load(SCENARIO, samples=cfg.samples)
     fn = simulate if cfg.function == "simulate" else compare
     rss_before = peak_rss_mb()
+    load_start = os.getloadavg()[0]
     times = []
     for _ in range(cfg.repeats):
         t0 = time.perf_counter()
@@ -104,6 +105,7 @@ def run_child(cfg: Config) -> dict:
         "times": times,
         "peak_rss_mb": peak_rss_mb(),
         "rss_after_import_mb": rss_before,
+        "load_1min_start": load_start,
         "load_1min": os.getloadavg()[0],
     }
 
@@ -149,7 +151,8 @@ def row(cfg: Config, res: dict) -> str:
         verdict = f"{'met' if best < cfg.target_s else 'NOT met'} (< {cfg.target_s:g} s)"
     return (
         f"| {cfg.function} | {cfg.samples:,} | {cfg.keep} | {cfg.workers} | {best:.2f} | "
-        f"{len(res['times'])} | {res['peak_rss_mb']:,.0f} | {res['load_1min']:.1f} | {verdict} |"
+        f"{len(res['times'])} | {res['peak_rss_mb']:,.0f} | "
+        f"{res['load_1min_start']:.1f} / {res['load_1min']:.1f} | {verdict} |"
     )
 
 
@@ -169,7 +172,7 @@ def main() -> None:
     print()
     print(
         "| run | samples | keep | workers | best wall time (s) | runs | peak RSS (MB) "
-        "| load (1 min) | target |"
+        "| load (1 min, start / end) | target |"
     )
     print("|---|---:|---|---:|---:|---:|---:|---:|---|")
     for cfg in configs(args.repeats, args.quick):
