@@ -1,6 +1,6 @@
 """Seeded regression numbers: the same scenario, seed and version give the same numbers.
 
-If a deliberate model change moves these, update them in the same commit and say why.
+If a deliberate model change moves these, regenerate them in the same commit and say why.
 """
 
 import pytest
@@ -24,11 +24,11 @@ def ideal():
 @pytest.mark.parametrize(
     ("run", "metric", "expected"),
     [
-        ("policy", "overhang_ooms", 0.2933320999145508),
-        ("policy", "max_jump_ooms_per_year", 1.0919452905654907),
-        ("comparison", "delay_years", 0.9207962642157099),
+        ("policy", "overhang_ooms", 0.29047679901123047),
+        ("policy", "max_jump_ooms_per_year", 1.088392972946167),
+        ("comparison", "delay_years", 0.94627884793249),
         ("counterfactual", "danger_year", 2030.662034002774),
-        ("policy", "frontier_share_at_danger[china]", 0.22964918613433838),
+        ("policy", "frontier_share_at_danger[china]", 0.22707994282245636),
     ],
 )
 def test_essay_realistic_medians(essay, run, metric, expected):
@@ -38,10 +38,10 @@ def test_essay_realistic_medians(essay, run, metric, expected):
 @pytest.mark.parametrize(
     ("worldview", "horizon", "p_better", "mean_delta"),
     [
-        ("feedback-loop", "2060", 0.8166666666666667, -0.022991847790541864),
-        ("feedback-loop", "K>=10.7", 0.49666666666666665, 0.0005470162575138298),
-        ("time-to-prepare", "2060", 0.9166666666666666, -0.04350780815644611),
-        ("conflict-and-tyranny", "2060", 0.0, 0.02035219571118578),
+        ("feedback-loop", "2060", 0.64, -0.013923022621978545),
+        ("feedback-loop", "K>=10.7", 0.49666666666666665, 0.00026896457986455135),
+        ("time-to-prepare", "2060", 0.8533333333333334, -0.03308581504092057),
+        ("conflict-and-tyranny", "2060", 0.0, 0.03150153205718706),
     ],
 )
 def test_essay_realistic_verdicts(essay, worldview, horizon, p_better, mean_delta):
@@ -53,15 +53,15 @@ def test_essay_realistic_verdicts(essay, worldview, horizon, p_better, mean_delt
 def test_ideal_global_numbers(ideal):
     s = ideal.summary()
     assert s.loc[("comparison", "delay_years"), "median"] == pytest.approx(
-        3.9485744129301565, rel=REL
+        3.7977089791573917, rel=REL
     )
     assert s.loc[("policy", "max_jump_ooms_per_year"), "median"] == pytest.approx(
-        0.9711501598358154, rel=REL
+        0.9584684371948242, rel=REL
     )
     v = ideal.verdicts()
     assert v.loc[("feedback-loop", "K>=10.7"), "p_policy_better"] == pytest.approx(
-        0.9233333333333333, abs=1e-12
+        0.9163879598662207, abs=1e-12
     )
     assert v.loc[("time-to-prepare", "2060"), "mean_delta_risk"] == pytest.approx(
-        -0.13793756287991774, rel=1e-5
+        -0.09493892238140746, rel=1e-5
     )

@@ -165,32 +165,12 @@ def _chunk_rngs(seed: int, index: int) -> tuple[np.random.Generator, np.random.G
 
 def _run(scenario, policies, keep, chunk_size, executor, progress) -> list[Result]:
     engine = get_engine(scenario.engine)
-    actors = scenario.actors
-    overrides = dict(scenario.world.params)
-    correlations = {(c.a, c.b): c.rho for c in scenario.world.correlations}
     # Risk needs the alignment and governance stocks; engines without them get no risk.
     worldviews = resolve_worldviews(scenario.risk) if engine.publishes_risk_inputs else []
     n = scenario.samples
     bounds = [(lo, min(lo + chunk_size, n)) for lo in range(0, n, chunk_size)]
 
-    def one_chunk(item):
-        index, (lo, hi) = item
-        params_rng, events_seed = _chunk_rngs(scenario.seed, index)
-        sp = sample_params(engine.catalog, actors, overrides, hi - lo, params_rng, correlations)
-        outputs = []
-        pds = sp.to_dataset().assign_coords(sample=np.arange(lo, hi))
-        for pol in policies:
-            events_rng = _chunk_rngs(scenario.seed, index)[1]  # same events stream per policy
-            ds = engine.simulate(sp, pol, scenario.grid, events_rng)
-            ds = ds.assign_coords(sample=np.arange(lo, hi))
-            m = run_metrics(ds, pol, scenario.metrics)
-            if worldviews:
-                hazard, risk = run_risk(ds, pds, pol, scenario, worldviews)
-                m["risk"] = risk
-                ds["hazard"] = hazard.transpose("sample", "worldview", "time")
-            outputs.append((_kept(ds, keep), m))
-        return outputs, pds
-
+    one_chunk = _ChunkJob(scenario, tuple(policies), keep, tuple(worldviews))
     executor = executor or LocalExecutor()
     reducers = [QuantileReducer() for _ in policies] if keep == "quantiles" else None
     stacks = [_SampleStack(n) for _ in policies]
@@ -225,6 +205,43 @@ def _run(scenario, policies, keep, chunk_size, executor, progress) -> list[Resul
         pds = xr.concat(params, dim="sample") if len(params) > 1 else params[0]
         results.append(Result(scenario, pol, traj, mets, pds))
     return results
+
+
+@dataclass(frozen=True)
+class _ChunkJob:
+    """Simulate one chunk of samples under every policy.
+
+    Picklable, so that chunks can run in threads, processes or on a cluster through the same
+    :class:`~pausesim.executor.Executor`.
+    """
+
+    scenario: Scenario
+    policies: tuple[Policy, ...]
+    keep: str
+    worldviews: tuple
+
+    def __call__(self, item: tuple[int, tuple[int, int]]):
+        index, (lo, hi) = item
+        sc = self.scenario
+        engine = get_engine(sc.engine)
+        correlations = {(c.a, c.b): c.rho for c in sc.world.correlations}
+        params_rng, _ = _chunk_rngs(sc.seed, index)
+        sp = sample_params(
+            engine.catalog, sc.actors, dict(sc.world.params), hi - lo, params_rng, correlations
+        )
+        pds = sp.to_dataset().assign_coords(sample=np.arange(lo, hi))
+        outputs = []
+        for pol in self.policies:
+            events_rng = _chunk_rngs(sc.seed, index)[1]  # the same event stream per policy
+            ds = engine.simulate(sp, pol, sc.grid, events_rng)
+            ds = ds.assign_coords(sample=np.arange(lo, hi))
+            m = run_metrics(ds, pol, sc.metrics)
+            if self.worldviews:
+                hazard, risk = run_risk(ds, pds, pol, sc, list(self.worldviews))
+                m["risk"] = risk
+                ds["hazard"] = hazard.transpose("sample", "worldview", "time")
+            outputs.append((_kept(ds, self.keep), m))
+        return outputs, pds
 
 
 def _kept(ds: xr.Dataset, keep: Keep) -> xr.Dataset:

@@ -52,18 +52,24 @@ ALIGNMENT_PARAMETERS: tuple[Parameter, ...] = (
         "beta",
         "1",
         "How much alignment progress depends on the capability of the models safety "
-        "researchers may study (the key crux): progress scales as 10**(beta x OOM of access).",
-        Uniform(low=0.0, high=0.4),
-        (0.0, 2.0),
+        "researchers may study (the key crux): progress per unit of effort scales as the "
+        "power beta of the studied model's OOM above GPT-2, relative to the 2025 frontier.",
+        Uniform(low=0.0, high=1.5),
+        (0.0, 5.0),
         "Assumption spanning the essay's claim ('Alignment research was pretty bad during the "
-        "last pause', beta > 0) and its critics' (theory and current models suffice, beta = 0)",
+        "last pause': with beta = 1, research on GPT-3-class models goes at 40% of the 2025 "
+        "pace, with beta = 1.5 at 26%) and its critics' (theory and current models suffice, "
+        "beta = 0)",
         "alignment",
     ),
     _P(
-        "alignment_lead_max_ooms", "L", "OOM",
+        "alignment_lead_max_ooms",
+        "L",
+        "OOM",
         "How far the alignment stock can run ahead of the best model safety researchers may "
         "study: techniques cannot be validated on much stronger models than exist.",
-        Uniform(low=0.5, high=4.0), (0.0, 30.0),
+        Uniform(low=0.5, high=4.0),
+        (0.0, 30.0),
         "Assumption; small L sides with the essay (a pause caps what alignment can reach), "
         "large L with critics who hold that theory can run ahead",
         "alignment",
@@ -155,10 +161,22 @@ def safety_effort(
 GPT2_CAPABILITY = float(np.log10(1.92e21 / 2.1e25))
 
 
+#: Smallest positive ratio taken before a logarithm, so that ``0**0`` stays 1 and ``0**b`` 0.
+_TINY = 1e-300
+
+
+def log_feedback_factor(access: np.ndarray, access0: np.ndarray, beta: np.ndarray) -> np.ndarray:
+    """``ln F`` with ``F = ((K_access - K_floor) / (K_0 - K_floor))**beta``.
+
+    ``F`` is 0 at or below GPT-2 (for ``beta > 0``) and 1 everywhere when ``beta = 0``.
+    """
+    above = np.maximum(access - GPT2_CAPABILITY, 0.0) / (access0 - GPT2_CAPABILITY)
+    return beta * np.log(np.maximum(above, _TINY))
+
+
 def feedback_factor(access: np.ndarray, access0: np.ndarray, beta: np.ndarray) -> np.ndarray:
     """``F = ((K_access - K_floor) / (K_0 - K_floor))**beta``; 0 at or below GPT-2."""
-    above = np.maximum(0.0, access - GPT2_CAPABILITY) / (access0 - GPT2_CAPABILITY)
-    return np.power(above, beta)
+    return np.exp(log_feedback_factor(access, access0, beta))
 
 
 def alignment_progress(
@@ -177,7 +195,11 @@ def alignment_progress(
     everyone else's. ``access0`` is the frontier at the start (``F = 1`` there).
     """
     behind = np.maximum(0.0, frontier - access)
-    own = rate * effort * feedback_factor(access, access0, beta) * np.power(relevance, behind)
+    # One exp of summed logs instead of two powers (several times faster in NumPy).
+    log_relevance = np.log(np.maximum(relevance, _TINY))
+    own = (
+        rate * effort * np.exp(log_feedback_factor(access, access0, beta) + behind * log_relevance)
+    )
     total = own.sum(axis=0)
     return own + sharing * (total - own)
 

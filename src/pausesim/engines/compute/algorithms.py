@@ -14,7 +14,7 @@ def frontier_alg_rate(halving_months: np.ndarray) -> np.ndarray:
 
 def research_effort(research: np.ndarray, research_ref: np.ndarray, elasticity: np.ndarray):
     """Effort multiplier ``(R_a / R_ref)^lambda`` (Davidson's parallelization penalty)."""
-    return (research / research_ref) ** elasticity
+    return np.exp(elasticity * np.log(research / research_ref))
 
 
 def alg_growth(

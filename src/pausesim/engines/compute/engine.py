@@ -185,7 +185,9 @@ def _run(
         t = times[k]
         u_politics = rng.random(n)
         u_governance = rng.random(n)
-        u_detect = rng.random((n_act, n))
+        # detection draws exist only once a pause can be in force
+        pausable = not policy.is_none and t >= policy.start_year - 1e-9
+        u_detect = rng.random((n_act, n)) if pausable else None
         coalition = member[k]
 
         # 1. pause state: start, lift rules on last step's state, re-pause, cap --------------
@@ -207,6 +209,13 @@ def _run(
                 u_politics=u_politics,
                 alignment=_best(aligned, coalition),
             )
+            # After a lift, capacity may bring the pause back (a new episode, same rules);
+            # evaluated per sample, never for a sample that lifts at this very step.
+            again = (
+                ~in_force
+                & np.isfinite(last_lift)
+                & governance.repause_now(capacity, p["repause_hazard"], u_governance, dt)
+            )
             if lifted_now.any():
                 cap_now = pause.cap_in_force(policy, cap0, t - episode_start)
                 cap_at_lift = np.where(lifted_now, cap_now, cap_at_lift)
@@ -222,18 +231,11 @@ def _run(
                     lifted_now & ~policy_phased, p["governance_ramp_ooms_per_year"], ramp
                 )
                 in_force &= ~lifted_now
-            else:
-                # After a lift, capacity may bring the pause back (a new episode, same rules).
-                again = (
-                    ~in_force
-                    & np.isfinite(last_lift)
-                    & governance.repause_now(capacity, p["repause_hazard"], u_governance, dt)
-                )
-                if again.any():
-                    cap0 = np.where(again, pause.initial_cap(policy, run), cap0)
-                    episode_start = np.where(again, t, episode_start)
-                    n_pauses += again
-                    in_force |= again
+            if again.any():
+                cap0 = np.where(again, pause.initial_cap(policy, run), cap0)
+                episode_start = np.where(again, t, episode_start)
+                n_pauses += again
+                in_force |= again
         if started:
             cap = np.where(
                 in_force,
@@ -241,8 +243,12 @@ def _run(
                 pause.cap_after_lift(cap_at_lift, t - last_lift, phased, ramp),
             )
         paused = in_force & coalition[:, None]
-        # Loopholes: paused legal labs get l_cap OOM past the cap in effect.
-        actor_cap = np.where(coalition[:, None], cap + np.where(paused, loophole, 0.0), np.inf)
+        # A pause is in effect only while someone is in the coalition (joiners may come later,
+        # members may all defect).
+        active = in_force & coalition.any()
+        # Loopholes: members' legal labs get l_cap OOM past whatever cap applies to them, also
+        # while a phased lift raises it (so the lift never tightens their runs).
+        actor_cap = np.where(coalition[:, None], cap + loophole, np.inf)
 
         if k > 0:
             # 2. hardware ---------------------------------------------------------------------
@@ -330,8 +336,12 @@ def _run(
         else:
             sigma, covert_e = no_covert, no_covert_e
         legal_e = run + offset + efficiency
-        sector_e = np.stack([legal_e, covert_e])
-        best_e = np.maximum(legal_e, covert_e)
+        if covert_e is no_covert_e:  # no covert sector anywhere: legal labs only
+            sector_e, best_e, sector_culture = legal_e[None], legal_e, culture[None]
+        else:
+            sector_e = np.stack([legal_e, covert_e])
+            best_e = np.maximum(legal_e, covert_e)
+            sector_culture = np.stack([culture, covert_culture])
         capability = best_e - e_ref
         frontier_k = capability.max(axis=0)
         shares = frontier.frontier_shares(sector_e)
@@ -366,7 +376,7 @@ def _run(
             )
             capacity = governance.governance_step(
                 capacity,
-                in_force,
+                active,
                 p["governance_growth_paused"],
                 p["governance_growth_baseline"],
                 p["governance_decay"],
@@ -388,17 +398,18 @@ def _run(
         o["covert_share"][k] = sigma
         o["deployed_capability"][k] = capability + p["inference_gain"] * (access - access_at_bind)
         o["alignment"][k] = aligned
-        o["frontier_share"][k] = shares
+        o["frontier_share"][k, : len(shares)] = shares
+        o["frontier_share"][k, len(shares) :] = 0.0
         o["frontier_capability"][k] = frontier_k
         o["low_safety_frontier_share"][k] = frontier.low_safety_share(
-            shares, np.stack([culture, covert_culture]), p["low_safety_threshold"]
+            shares, sector_culture, p["low_safety_threshold"]
         )
         o["alignment_frontier"][k] = (actor_share * aligned).sum(axis=0)
         o["alignment_gap"][k] = (shares * np.where(np.isfinite(gap), gap, 0.0)).sum(axis=(0, 1))
         o["governance"][k] = capacity
         o["cap"][k] = cap
         o["paused"][k] = paused
-        o["in_force"][k] = in_force
+        o["in_force"][k] = active
     out["in_coalition"] = np.broadcast_to(member[:, :, None], (n_t, n_act, n))
     out["lift_time"] = first_lift
     out["n_pauses"] = n_pauses
