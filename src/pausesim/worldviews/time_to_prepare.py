@@ -12,7 +12,7 @@ WORLDVIEW = Worldview(
     description="Hazard from frontier capability beyond what alignment and governance have "
     "prepared for; speed matters little.",
     source="Pause advocates in the AI Pause Debate Week (comment thread of the essay; "
-    "'AI pause: the case for ASAP'). Weights: assumption, scaled so that the median no-pause "
-    "risk by 2060 is of order 10%",
+    "'AI pause: the case for ASAP'). Weights: assumption, scaled so that the no-pause risk "
+    "by 2060 averages of order 10% over the default sampled worlds",
     weights={"unprepared": 0.005, "speed": 0.002},
 )
