@@ -5,7 +5,10 @@ in log space when both are positive, else linear: the reference's random sets), 
 t_step 0.1 from 2022 to 2100 (780 steps, as the reference) and reports simulations per second
 and peak memory. Usage::
 
-    .venv/bin/python benchmarks/bench_ftm.py [N] [CHUNK]
+    .venv/bin/python benchmarks/bench_ftm.py [N] [CHUNK] [PROCESSES]
+
+With PROCESSES > 1 the chunks run in that many worker processes of one run
+(:class:`pausesim.executor.ProcessExecutor`), as ``pausesim run --processes`` does.
 """
 
 from __future__ import annotations
@@ -42,23 +45,40 @@ def random_worlds(n: int, seed: int = 0):
     return sample_params(engine.catalog, ("world",), overrides, n, np.random.default_rng(seed))
 
 
-def main(n: int = 2000, chunk: int = 2000) -> None:
-    engine = get_engine("ftm")
-    grid = TimeGrid(start=2022.0, end=2099.9, step=0.1)  # 780 rows, the reference's t < 2100
+GRID = TimeGrid(start=2022.0, end=2099.9, step=0.1)  # 780 rows, the reference's t < 2100
+
+
+def run_chunk(item) -> int:
+    """Simulate one chunk of worlds; returns its number of failed samples."""
+    lo, part = item
+    ds = get_engine("ftm").simulate(part, Policy.none(), GRID, np.random.default_rng(lo))
+    return int(ds.attrs["n_failed"])
+
+
+def main(n: int = 2000, chunk: int = 2000, processes: int = 1) -> None:
+    from pausesim.executor import LocalExecutor, ProcessExecutor
+
+    grid = GRID
     params = random_worlds(n)
+    chunks = [(lo, params.subset(slice(lo, lo + chunk))) for lo in range(0, n, chunk)]
+    executor = ProcessExecutor(processes) if processes > 1 else LocalExecutor(1)
     t0, c0 = time.perf_counter(), time.process_time()
-    n_failed = 0
-    for lo in range(0, n, chunk):
-        part = params.subset(slice(lo, lo + chunk))
-        ds = engine.simulate(part, Policy.none(), grid, np.random.default_rng(lo))
-        n_failed += int(ds.attrs["n_failed"])
+    n_failed = sum(executor.map(run_chunk, chunks))
     elapsed = time.perf_counter() - t0
     cpu = time.process_time() - c0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # worker processes report their own peak (the largest child, not the sum)
+    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     rate = n / elapsed
-    print(f"samples {n}, chunk {chunk}, steps {grid.n_steps}: {elapsed:.2f} s (CPU {cpu:.2f} s)")
+    print(
+        f"samples {n}, chunk {chunk}, processes {processes}, steps {grid.n_steps}: "
+        f"{elapsed:.2f} s (CPU of the parent {cpu:.2f} s)"
+    )
     print(f"{rate:.0f} simulations/s ({rate / REFERENCE_SIMS_PER_S:.0f}x the reference)")
-    print(f"peak memory (max RSS) {peak_mb:.0f} MB; failed samples {n_failed}")
+    print(
+        f"peak memory (max RSS) {peak_mb:.0f} MB in this process, {child_mb:.0f} MB in the "
+        f"largest worker; failed samples {n_failed}"
+    )
 
 
 if __name__ == "__main__":
