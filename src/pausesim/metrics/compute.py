@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-from pausesim.metrics.trajectory import crossing_time, max_jump, overhang_at_lift, pick_at, value_at
+from pausesim.metrics.trajectory import (
+    crossing_time,
+    inference_gain_at_lift,
+    max_jump,
+    overhang_at_lift,
+    pick_at,
+    value_at,
+)
 from pausesim.policy import Policy
 
 #: metric name -> (unit, description); every metric of :func:`run_metrics`.
@@ -17,6 +24,10 @@ RUN_METRICS: dict[str, tuple[str, str]] = {
         "largest rise of frontier capability over the jump window",
     ),
     "overhang_ooms": ("OOM", "compute the coalition could use but does not, at the lift"),
+    "inference_gain_ooms": (
+        "OOM",
+        "capability the coalition's frozen models gained through inference by the lift",
+    ),
     "lift_year": ("year", "when the pause ended"),
     "pause_years": ("year", "how long the pause was in force"),
     "capability_end": ("OOM", "frontier capability at the end of the grid"),
@@ -86,6 +97,8 @@ def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
     )
     per_actor = np.where(undefined[:, None], np.nan, at_danger.sum(axis=2))
     out["frontier_share_at_danger"] = (("sample", "actor"), per_actor)
+    if "deployed_capability" in ds:
+        out["inference_gain_ooms"] = (("sample",), inference_gain_at_lift(ds, policy))
     if "alignment_frontier" in ds:
         out["alignment_at_danger"] = (
             ("sample",),

@@ -57,6 +57,21 @@ def overhang_at_lift(ds: xr.Dataset, policy: Policy) -> np.ndarray:
     the lift. Zero when nobody pauses; NaN when the pause is still in force at the end of the
     grid (the overhang is then still growing).
     """
+    return coalition_gap_at_lift(ds, policy, "feasible_compute", "physical_compute")
+
+
+def inference_gain_at_lift(ds: xr.Dataset, policy: Policy) -> np.ndarray:
+    """Capability (OOM) the coalition's frozen models gained through inference by the lift.
+
+    ``max over coalition actors of (deployed - trained capability)`` on the last grid point
+    before the lift: the essay's 'existing models will continue to get more powerful as hardware
+    improves'. Zero when nobody pauses; NaN when the pause never lifts within the grid.
+    """
+    return coalition_gap_at_lift(ds, policy, "deployed_capability", "capability")
+
+
+def coalition_gap_at_lift(ds: xr.Dataset, policy: Policy, upper: str, lower: str) -> np.ndarray:
+    """``max over coalition actors of (upper - lower)`` on the last grid point before the lift."""
     n = ds.sizes["sample"]
     if policy.is_none:
         return np.zeros(n)
@@ -68,7 +83,7 @@ def overhang_at_lift(ds: xr.Dataset, policy: Policy) -> np.ndarray:
     def at_lift(name: str) -> np.ndarray:  # (sample, actor) on each sample's step
         return ds[name].transpose("sample", "actor", "time").values[rows, :, idx]
 
-    gap = at_lift("feasible_compute") - at_lift("physical_compute")
+    gap = at_lift(upper) - at_lift(lower)
     gap = np.fmax.reduce(np.where(at_lift("in_coalition"), gap, np.nan), axis=1)  # nanmax
     value = np.where(np.isnan(gap), 0.0, gap)
     return np.where(np.isfinite(lift), value, np.nan)

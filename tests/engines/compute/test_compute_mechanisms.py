@@ -302,6 +302,15 @@ def test_inference_gain_raises_deployed_capability_of_a_frozen_model():
         - us["hardware_price_performance"].sel(time=2026.75)
     ).values
     assert np.allclose(bonus, 0.5 * hw, atol=1e-4)
+    # ... and the metric reports it at the lift (the last capped step, 2031.75)
+    from pausesim.metrics.trajectory import inference_gain_at_lift
+
+    gain = inference_gain_at_lift(ds, software_pause(years=5.0))
+    hw_lift = (
+        us["hardware_price_performance"].sel(time=2031.75)
+        - us["hardware_price_performance"].sel(time=2026.75)
+    ).values
+    assert np.allclose(gain, 0.5 * hw_lift, atol=1e-4)
 
 
 def test_endogenous_hardware_slows_when_spending_pauses():
