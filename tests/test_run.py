@@ -86,3 +86,13 @@ def test_failed_samples_are_counted_not_dropped():
     m = run_metrics(ds, Policy.none(), S.MetricSettings())
     assert m.sizes["sample"] == 10
     assert summarize(m).loc["danger_year", "n_undefined"] == 3
+
+
+def test_worker_processes_give_the_same_numbers_as_threads():
+    from pausesim.executor import ProcessExecutor
+
+    sc = S.load("essay-realistic", samples=400)
+    threads = compare(sc, chunk_size=100, executor=LocalExecutor(1), keep="none")
+    procs = compare(sc, chunk_size=100, executor=ProcessExecutor(2), keep="none")
+    assert procs.policy.metrics.equals(threads.policy.metrics)
+    assert procs.deltas.equals(threads.deltas)
