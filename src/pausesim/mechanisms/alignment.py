@@ -179,6 +179,11 @@ def feedback_factor(access: np.ndarray, access0: np.ndarray, beta: np.ndarray) -
     return np.exp(log_feedback_factor(access, access0, beta))
 
 
+def log_relevance(relevance: np.ndarray) -> np.ndarray:
+    """``ln delta``, the log of sub-frontier relevance per OOM (``-inf``-safe at 0)."""
+    return np.log(np.maximum(relevance, _TINY))
+
+
 def alignment_progress(
     rate: np.ndarray,
     effort: np.ndarray,
@@ -186,20 +191,18 @@ def alignment_progress(
     access0: np.ndarray,
     frontier: np.ndarray,
     beta: np.ndarray,
-    relevance: np.ndarray,
+    log_delta: np.ndarray,
     sharing: np.ndarray,
 ) -> np.ndarray:
     """Yearly growth of each actor's alignment stock ``(actor, sample)``.
 
     Own progress ``r E F(K_access) delta**(K* - K_access)`` plus the shared part ``s`` of
-    everyone else's. ``access0`` is the frontier at the start (``F = 1`` there).
+    everyone else's. ``access0`` is the frontier at the start (``F = 1`` there); ``log_delta``
+    is :func:`log_relevance` of ``delta``, constant over a run.
     """
     behind = np.maximum(0.0, frontier - access)
     # One exp of summed logs instead of two powers (several times faster in NumPy).
-    log_relevance = np.log(np.maximum(relevance, _TINY))
-    own = (
-        rate * effort * np.exp(log_feedback_factor(access, access0, beta) + behind * log_relevance)
-    )
+    own = rate * effort * np.exp(log_feedback_factor(access, access0, beta) + behind * log_delta)
     total = own.sum(axis=0)
     return own + sharing * (total - own)
 

@@ -31,21 +31,25 @@ def alg_growth(
     return rate * effort * np.where(paused, rate_during_pause, 1.0)
 
 
+def diffusion_catch_up(diffusion_rate: np.ndarray, dt: float) -> np.ndarray:
+    """Share ``1 - exp(-kappa dt)`` of the diffusion gap closed in one step."""
+    return -np.expm1(-diffusion_rate * dt)
+
+
 def diffusion(
     efficiency: np.ndarray,
-    rate: np.ndarray,
-    diffusion_rate: np.ndarray,
-    lag_years: np.ndarray,
-    dt: float,
+    lead_kept: np.ndarray,
+    catch_up: np.ndarray,
 ) -> np.ndarray:
     """Catch-up in one step: ``(1 - exp(-kappa dt)) * max(0, alpha_leader - lag * rate - alpha_a)``.
 
     Publication, leaks and open weights let followers close the gap to the leader, short of a
-    lead of ``lag`` years that the leader keeps. The gap relaxes exponentially at rate
-    ``kappa``; the exact step never overshoots, whatever ``kappa dt``.
+    lead of ``lag`` years that the leader keeps (``lead_kept = lag * rate``, OOM). The gap
+    relaxes exponentially at rate ``kappa``; the exact step never overshoots, whatever
+    ``kappa dt``. ``catch_up`` is :func:`diffusion_catch_up`, constant over a run.
     """
-    target = efficiency.max(axis=0) - lag_years * rate
-    return -np.expm1(-diffusion_rate * dt) * np.maximum(0.0, target - efficiency)
+    target = efficiency.max(axis=0) - lead_kept
+    return catch_up * np.maximum(0.0, target - efficiency)
 
 
 def brain_drain(

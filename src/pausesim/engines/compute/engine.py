@@ -153,10 +153,14 @@ def _run(
     effort = algorithms.research_effort(research, research_ref, p["research_elasticity"])
     culture = p["safety_culture"].copy()
     culture_ref = np.take_along_axis(culture, lead_research[None, :], axis=0)[0]
-    covert_culture = np.broadcast_to(p["covert_safety_culture"], culture.shape)
     max_step = np.log10(p["max_scaleup_per_year"]) * dt
     loophole = p["cap_loophole_ooms"]
     outsourcing = p["covert_outsourcing_fraction"]
+    chip_coverage = policy.enforcement.chip_mechanism_coverage * (1.0 - outsourcing)
+    # Constant over the run: computed once rather than at every step.
+    catch_up = algorithms.diffusion_catch_up(p["alg_diffusion_rate"], dt)
+    lead_kept = p["alg_diffusion_lag_years"] * alg_rate
+    log_delta = alignment.log_relevance(p["subfrontier_relevance"])
 
     capability = run + offset - e_ref
     frontier0 = capability.max(axis=0)
@@ -178,7 +182,7 @@ def _run(
     covert_alive = np.ones((n_act, n), dtype=bool)
     access_at_bind = access.copy()
     monitored = np.log10(policy.enforcement.monitored_run_cost_usd)
-    no_covert, no_covert_e = np.zeros((n_act, n)), np.full((n_act, n), -np.inf)
+    no_covert = np.zeros((n_act, n))
     any_paused = False
 
     for k in range(n_t):
@@ -211,22 +215,26 @@ def _run(
             )
             # After a lift, capacity may bring the pause back (a new episode, same rules);
             # evaluated per sample, never for a sample that lifts at this very step.
-            again = (
-                ~in_force
-                & np.isfinite(last_lift)
-                & governance.repause_now(capacity, p["repause_hazard"], u_governance, dt)
-            )
+            again = ~in_force & np.isfinite(last_lift)
+            if again.any():  # the hazard is evaluated only where a re-pause is possible
+                can = again.copy()
+                again[can] = governance.repause_now(
+                    capacity[can], p["repause_hazard"][can], u_governance[can], dt
+                )
             if lifted_now.any():
                 cap_now = pause.cap_in_force(policy, cap0, t - episode_start)
                 cap_at_lift = np.where(lifted_now, cap_now, cap_at_lift)
                 last_lift = np.where(lifted_now, t, last_lift)
                 first_lift = np.where(lifted_now & np.isnan(first_lift), t, first_lift)
                 # Governance capacity can turn an abrupt lift into a phased one.
+                # (drawn only for the samples that lift now)
                 by_gov = governance.phased_by_governance(
-                    capacity, p["governance_phased_lift"], u_governance
+                    capacity[lifted_now],
+                    p["governance_phased_lift"][lifted_now],
+                    u_governance[lifted_now],
                 )
                 policy_phased = policy.lift.kind == "phased"
-                phased = np.where(lifted_now, policy_phased | by_gov, phased)
+                phased[lifted_now] = policy_phased | by_gov
                 ramp = np.where(
                     lifted_now & ~policy_phased, p["governance_ramp_ooms_per_year"], ramp
                 )
@@ -289,9 +297,7 @@ def _run(
             efficiency = efficiency + dt * algorithms.alg_growth(
                 alg_rate, effort, paused, p["alg_rate_during_pause"]
             )
-            efficiency = efficiency + algorithms.diffusion(
-                efficiency, alg_rate, p["alg_diffusion_rate"], p["alg_diffusion_lag_years"], dt
-            )
+            efficiency = efficiency + algorithms.diffusion(efficiency, lead_kept, catch_up)
             if any_paused:
                 staying = research
                 research, inflow = algorithms.brain_drain(
@@ -311,40 +317,48 @@ def _run(
             covert_alive &= ~paused | covert.survives_detection(
                 u_detect, policy.enforcement.detection_hazard_per_year, dt
             )
+        legal_e = run + offset + efficiency
+        # Only coalition members can be paused, so only their covert sectors can hold compute:
+        # the covert sector is computed for members alone and the frontier is shared among the
+        # legal labs and those covert sectors (units of ``sector_e``).
+        members = coalition
         if paused.any():
-            covert_price = outsourcing * outsourced + (1.0 - outsourcing) * access
-            sigma = np.where(
-                paused & covert_alive,
+            covert_price = outsourcing * outsourced + (1.0 - outsourcing) * access[members]
+            member_sigma = np.where(
+                paused[members] & covert_alive[members],
                 covert.covert_share(
                     p["covert_share_max"],
                     p["covert_logistic_width_ooms"],
                     cap,
                     covert_price,
                     monitored,
-                    policy.enforcement.chip_mechanism_coverage * (1.0 - outsourcing),
+                    chip_coverage,
                 ),
                 0.0,
             )
-            covert_e = (
-                np.log10(sigma)
-                + budget
+            member_covert_e = (
+                np.log10(member_sigma)
+                + budget[members]
                 + covert_price
-                + offset
-                + efficiency
+                + offset[members]
+                + efficiency[members]
                 - p["covert_alg_penalty_ooms"]
             )
-        else:
-            sigma, covert_e = no_covert, no_covert_e
-        legal_e = run + offset + efficiency
-        if covert_e is no_covert_e:  # no covert sector anywhere: legal labs only
-            sector_e, best_e, sector_culture = legal_e[None], legal_e, culture[None]
-        else:
-            sector_e = np.stack([legal_e, covert_e])
-            best_e = np.maximum(legal_e, covert_e)
-            sector_culture = np.stack([culture, covert_culture])
+            sigma = np.zeros((n_act, n))
+            sigma[members] = member_sigma
+            sector_e = np.concatenate([legal_e, member_covert_e])
+            best_e = legal_e.copy()
+            best_e[members] = np.maximum(legal_e[members], member_covert_e)
+            sector_culture = np.concatenate(
+                [culture, np.broadcast_to(p["covert_safety_culture"], member_covert_e.shape)]
+            )
+        else:  # no covert sector anywhere: legal labs only
+            members = np.zeros(n_act, dtype=bool)
+            sigma, sector_e, best_e, sector_culture = no_covert, legal_e, legal_e, culture
         capability = best_e - e_ref
         frontier_k = capability.max(axis=0)
         shares = frontier.frontier_shares(sector_e)
+        legal_share, covert_shares = shares[:n_act], shares[n_act:]
 
         binding = np.isfinite(actor_cap) & (run < feasible - 1e-12)
         access_at_bind = np.where(binding, access_at_bind, access)
@@ -368,7 +382,7 @@ def _run(
                 frontier0,
                 frontier_k,
                 p["feedback_exponent"],
-                p["subfrontier_relevance"],
+                log_delta,
                 p["safety_sharing"],
             )
             aligned = alignment.advance(
@@ -382,8 +396,8 @@ def _run(
                 p["governance_decay"],
                 dt,
             )
-        actor_share = shares.sum(axis=0)
-        gap = np.maximum(0.0, sector_e - e_ref - aligned)  # (sector, actor, sample)
+        actor_share = legal_share.copy()
+        actor_share[members] += covert_shares
 
         o = out
         o["capability"][k] = capability
@@ -398,14 +412,17 @@ def _run(
         o["covert_share"][k] = sigma
         o["deployed_capability"][k] = capability + p["inference_gain"] * (access - access_at_bind)
         o["alignment"][k] = aligned
-        o["frontier_share"][k, : len(shares)] = shares
-        o["frontier_share"][k, len(shares) :] = 0.0
+        o["frontier_share"][k, 0] = legal_share
+        o["frontier_share"][k, 1] = 0.0
+        o["frontier_share"][k, 1, members] = covert_shares
         o["frontier_capability"][k] = frontier_k
         o["low_safety_frontier_share"][k] = frontier.low_safety_share(
             shares, sector_culture, p["low_safety_threshold"]
         )
         o["alignment_frontier"][k] = (actor_share * aligned).sum(axis=0)
-        o["alignment_gap"][k] = (shares * np.where(np.isfinite(gap), gap, 0.0)).sum(axis=(0, 1))
+        o["alignment_gap"][k] = _alignment_gap(
+            shares, sector_e - e_ref, np.concatenate([aligned, aligned[members]])
+        )
         o["governance"][k] = capacity
         o["cap"][k] = cap
         o["paused"][k] = paused
@@ -414,6 +431,12 @@ def _run(
     out["lift_time"] = first_lift
     out["n_pauses"] = n_pauses
     return out
+
+
+def _alignment_gap(shares: np.ndarray, capability: np.ndarray, aligned: np.ndarray):
+    """Share-weighted ``max(0, K - M)`` over the (sector, actor) units; empty units add 0."""
+    gap = np.maximum(0.0, capability - aligned)
+    return (shares * np.where(np.isfinite(gap), gap, 0.0)).sum(axis=0)
 
 
 def _paused_spend_share(budget: np.ndarray, paused: np.ndarray) -> np.ndarray:

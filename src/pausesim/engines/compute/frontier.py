@@ -8,17 +8,19 @@ LN10 = np.log(10.0)
 
 
 def frontier_shares(effective: np.ndarray) -> np.ndarray:
-    """Share of ``10**e`` held by each (sector, actor): sums to 1 over the first two axes.
+    """Share of ``10**e`` held by each (sector, actor): sums to 1 over all axes but the last.
 
-    ``effective`` is ``(sector, actor, sample)`` log10 effective compute; ``-inf`` marks an
-    empty sector. A leader a few OOM ahead holds nearly all of it.
+    ``effective`` is ``(sector, actor, sample)`` log10 effective compute, or ``(unit, sample)``
+    with the (sector, actor) units that can hold any share stacked; ``-inf`` marks an empty
+    sector. A leader a few OOM ahead holds nearly all of it.
     """
-    top = effective.max(axis=(0, 1))
+    units = tuple(range(effective.ndim - 1))
+    top = effective.max(axis=units)
     w = np.exp(LN10 * (effective - top))  # 10**x; exp is several times faster than power
-    return w / w.sum(axis=(0, 1))
+    return w / w.sum(axis=units)
 
 
 def low_safety_share(shares: np.ndarray, culture: np.ndarray, threshold: np.ndarray) -> np.ndarray:
     """Frontier share held by labs whose safety culture is below ``threshold``."""
     low = culture < threshold
-    return (shares * low).sum(axis=(0, 1))
+    return (shares * low).sum(axis=tuple(range(shares.ndim - 1)))
