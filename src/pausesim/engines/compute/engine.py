@@ -112,8 +112,12 @@ def _run(
     p = {k: (v.T.copy() if v.ndim == 2 else v) for k, v in sp.values.items()}
 
     # -- outputs, time-major so each step writes a contiguous block -------------------------
-    out = {v: np.empty((n_t, n_act, n), dtype=dtype) for v in _ACTOR_VARS}
-    out["frontier_share"] = np.empty((n_t, len(SECTORS), n_act, n), dtype=dtype)
+    # Covert quantities are zeroed: only coalition members' covert sectors are written (step 5).
+    out = {
+        v: (np.zeros if v == "covert_share" else np.empty)((n_t, n_act, n), dtype=dtype)
+        for v in _ACTOR_VARS
+    }
+    out["frontier_share"] = np.zeros((n_t, len(SECTORS), n_act, n), dtype=dtype)
     for v in _SAMPLE_VARS:
         out[v] = np.empty((n_t, n), dtype=dtype)
     out["paused"] = np.zeros((n_t, n_act, n), dtype=bool)
@@ -182,7 +186,6 @@ def _run(
     covert_alive = np.ones((n_act, n), dtype=bool)
     access_at_bind = access.copy()
     monitored = np.log10(policy.enforcement.monitored_run_cost_usd)
-    no_covert = np.zeros((n_act, n))
     any_paused = False
 
     for k in range(n_t):
@@ -260,8 +263,16 @@ def _run(
 
         if k > 0:
             # 2. hardware ---------------------------------------------------------------------
-            any_paused = paused.any()
-            paused_spend = _paused_spend_share(budget, paused) if any_paused else 0.0
+            # Samples with a paused actor: elsewhere brain drain, the paused spend share and
+            # effort have no effect this step, so they are computed for these samples only.
+            pausing = paused.any(axis=0)
+            any_paused = pausing.any()
+            paused_spend = 0.0
+            if any_paused:
+                paused_spend = np.zeros(n)
+                paused_spend[pausing] = _paused_spend_share(
+                    budget[:, pausing], paused[:, pausing]
+                )
             paused_rnd = (
                 np.minimum(1.0, (p["hw_rnd_share"] * paused).sum(axis=0))
                 if policy.hardware_rnd_paused and any_paused
@@ -282,7 +293,7 @@ def _run(
                 log_growth,
                 log_boost,
                 paused,
-                paused.any(axis=0),
+                pausing,
                 p["paused_spend_growth_fraction"],
                 chip_slow,
             )
@@ -299,15 +310,16 @@ def _run(
             )
             efficiency = efficiency + algorithms.diffusion(efficiency, lead_kept, catch_up)
             if any_paused:
-                staying = research
-                research, inflow = algorithms.brain_drain(
-                    research, paused, p["brain_drain_per_year"], dt
+                staying = research[:, pausing]
+                moved, inflow = algorithms.brain_drain(
+                    staying, paused[:, pausing], p["brain_drain_per_year"][pausing], dt
                 )
-                culture = algorithms.receive_migrants(
-                    culture, staying, inflow, p["migrant_safety_culture"]
+                culture[:, pausing] = algorithms.receive_migrants(
+                    culture[:, pausing], staying, inflow, p["migrant_safety_culture"][pausing]
                 )
-                effort = algorithms.research_effort(
-                    research, research_ref, p["research_elasticity"]
+                research[:, pausing] = moved
+                effort[:, pausing] = algorithms.research_effort(
+                    moved, research_ref[pausing], p["research_elasticity"][pausing]
                 )
 
         # 5. covert sector, inference, frontier -------------------------------------------------
@@ -344,8 +356,7 @@ def _run(
                 + efficiency[members]
                 - p["covert_alg_penalty_ooms"]
             )
-            sigma = np.zeros((n_act, n))
-            sigma[members] = member_sigma
+            out["covert_share"][k, members] = member_sigma
             sector_e = np.concatenate([legal_e, member_covert_e])
             best_e = legal_e.copy()
             best_e[members] = np.maximum(legal_e[members], member_covert_e)
@@ -354,7 +365,7 @@ def _run(
             )
         else:  # no covert sector anywhere: legal labs only
             members = np.zeros(n_act, dtype=bool)
-            sigma, sector_e, best_e, sector_culture = no_covert, legal_e, legal_e, culture
+            sector_e, best_e, sector_culture = legal_e, legal_e, culture
         capability = best_e - e_ref
         frontier_k = capability.max(axis=0)
         shares = frontier.frontier_shares(sector_e)
@@ -409,11 +420,9 @@ def _run(
         o["budget"][k] = budget
         o["research_share"][k] = research
         o["safety_culture"][k] = culture
-        o["covert_share"][k] = sigma
         o["deployed_capability"][k] = capability + p["inference_gain"] * (access - access_at_bind)
         o["alignment"][k] = aligned
         o["frontier_share"][k, 0] = legal_share
-        o["frontier_share"][k, 1] = 0.0
         o["frontier_share"][k, 1, members] = covert_shares
         o["frontier_capability"][k] = frontier_k
         o["low_safety_frontier_share"][k] = frontier.low_safety_share(
