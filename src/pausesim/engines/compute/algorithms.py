@@ -28,7 +28,9 @@ def alg_growth(
     The frontier rate scaled by the actor's research effort (:func:`research_effort`) and by
     ``rho`` for a paused actor.
     """
-    return rate * effort * np.where(paused, rate_during_pause, 1.0)
+    growth = rate * effort
+    growth *= np.where(paused, rate_during_pause, 1.0)
+    return growth
 
 
 def diffusion_catch_up(diffusion_rate: np.ndarray, dt: float) -> np.ndarray:
@@ -48,8 +50,10 @@ def diffusion(
     relaxes exponentially at rate ``kappa``; the exact step never overshoots, whatever
     ``kappa dt``. ``catch_up`` is :func:`diffusion_catch_up`, constant over a run.
     """
-    target = efficiency.max(axis=0) - lead_kept
-    return catch_up * np.maximum(0.0, target - efficiency)
+    gap = efficiency.max(axis=0) - lead_kept - efficiency
+    np.maximum(0.0, gap, out=gap)
+    gap *= catch_up
+    return gap
 
 
 def brain_drain(

@@ -305,10 +305,10 @@ def _run(
 
         if k > 0:
             # 4. algorithms and brain drain ---------------------------------------------------
-            efficiency = efficiency + dt * algorithms.alg_growth(
-                alg_rate, effort, paused, p["alg_rate_during_pause"]
-            )
-            efficiency = efficiency + algorithms.diffusion(efficiency, lead_kept, catch_up)
+            growth = algorithms.alg_growth(alg_rate, effort, paused, p["alg_rate_during_pause"])
+            growth *= dt
+            efficiency = efficiency + growth
+            efficiency += algorithms.diffusion(efficiency, lead_kept, catch_up)
             if any_paused:
                 staying = research[:, pausing]
                 moved, inflow = algorithms.brain_drain(
@@ -420,7 +420,10 @@ def _run(
         o["budget"][k] = budget
         o["research_share"][k] = research
         o["safety_culture"][k] = culture
-        o["deployed_capability"][k] = capability + p["inference_gain"] * (access - access_at_bind)
+        inference = np.subtract(access, access_at_bind)
+        inference *= p["inference_gain"]
+        inference += capability
+        o["deployed_capability"][k] = inference
         o["alignment"][k] = aligned
         o["frontier_share"][k, 0] = legal_share
         o["frontier_share"][k, 1, members] = covert_shares
@@ -444,8 +447,11 @@ def _run(
 
 def _alignment_gap(shares: np.ndarray, capability: np.ndarray, aligned: np.ndarray):
     """Share-weighted ``max(0, K - M)`` over the (sector, actor) units; empty units add 0."""
-    gap = np.maximum(0.0, capability - aligned)
-    return (shares * np.where(np.isfinite(gap), gap, 0.0)).sum(axis=0)
+    gap = np.subtract(capability, aligned)
+    np.maximum(0.0, gap, out=gap)
+    gap[~np.isfinite(gap)] = 0.0
+    gap *= shares
+    return gap.sum(axis=0)
 
 
 def _paused_spend_share(budget: np.ndarray, paused: np.ndarray) -> np.ndarray:

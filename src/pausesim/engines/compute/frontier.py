@@ -16,8 +16,13 @@ def frontier_shares(effective: np.ndarray) -> np.ndarray:
     """
     units = tuple(range(effective.ndim - 1))
     top = effective.max(axis=units)
-    w = np.exp(LN10 * (effective - top))  # 10**x; exp is several times faster than power
-    return w / w.sum(axis=units)
+    # 10**x as exp (several times faster than power), in place: fresh temporaries cost about as
+    # much as the arithmetic.
+    w = np.subtract(effective, top)
+    w *= LN10
+    np.exp(w, out=w)
+    w /= w.sum(axis=units)
+    return w
 
 
 def low_safety_share(shares: np.ndarray, culture: np.ndarray, threshold: np.ndarray) -> np.ndarray:
