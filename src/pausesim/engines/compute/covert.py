@@ -20,10 +20,18 @@ def covert_share(
     ``sigma_max`` (the essay: enforcement gets harder 'as training hardware is increasingly
     cheap'); on-chip mechanisms remove the share of chips they cover.
     """
-    cost = cap - outsourced_price_performance  # log10 USD of a cap-sized run
+    # In place: fresh temporaries cost about as much as the arithmetic.
+    x = np.subtract(cap, outsourced_price_performance)  # log10 USD of a cap-sized run
+    x -= monitored_cost_log10
+    x /= width_ooms
+    x *= np.log(10.0)
     with np.errstate(over="ignore"):
-        logistic = 1.0 / (1.0 + np.exp((cost - monitored_cost_log10) / width_ooms * np.log(10.0)))
-    return share_max * logistic * (1.0 - chip_coverage)
+        np.exp(x, out=x)
+    x += 1.0
+    share = np.divide(1.0, x, out=x)  # the logistic
+    share *= share_max
+    share *= 1.0 - chip_coverage
+    return share
 
 
 def survives_detection(u: np.ndarray, hazard_per_year: float, dt: float) -> np.ndarray:

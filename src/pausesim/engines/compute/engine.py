@@ -298,7 +298,9 @@ def _run(
                 chip_slow,
             )
             ceiling = ceiling0 + ceiling_slope * (t - times[0])
-            budget = np.minimum(budget + dt * growth, np.maximum(ceiling, budget))
+            growth *= dt
+            growth += budget
+            budget = np.minimum(growth, np.maximum(ceiling, budget), out=growth)
             feasible = budget + access
         # ... and the largest legal run (scale-up limit and cap).
         run = training.largest_run(feasible, run, max_step if k > 0 else np.inf, actor_cap)
@@ -348,14 +350,12 @@ def _run(
                 ),
                 0.0,
             )
-            member_covert_e = (
-                np.log10(member_sigma)
-                + budget[members]
-                + covert_price
-                + offset[members]
-                + efficiency[members]
-                - p["covert_alg_penalty_ooms"]
-            )
+            member_covert_e = np.log10(member_sigma)
+            member_covert_e += budget[members]
+            member_covert_e += covert_price
+            member_covert_e += offset[members]
+            member_covert_e += efficiency[members]
+            member_covert_e -= p["covert_alg_penalty_ooms"]
             out["covert_share"][k, members] = member_sigma
             sector_e = np.concatenate([legal_e, member_covert_e])
             best_e = legal_e.copy()

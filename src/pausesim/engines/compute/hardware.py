@@ -32,4 +32,5 @@ def actor_access(price_performance: np.ndarray, lag_years: np.ndarray, doubling_
 
     ``price_performance`` is ``(sample,)``, ``lag_years`` ``(actor, sample)``.
     """
-    return price_performance - lag_years * (LOG10_2 / doubling_years)
+    behind = lag_years * (LOG10_2 / doubling_years)
+    return np.subtract(price_performance, behind, out=behind)

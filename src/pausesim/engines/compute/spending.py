@@ -29,6 +29,8 @@ def budget_growth(
     paused actor keeps only the fraction ``phi_p`` of the growth; a coalition chip-production
     stop scales every actor's growth by ``1 - chip_slowdown``.
     """
-    g = log_growth + np.where(others_paused & ~paused, log_boost, 0.0)
-    g = np.where(paused, g * paused_growth_fraction, g)
-    return g * (1.0 - chip_slowdown)
+    g = np.where(others_paused & ~paused, log_boost, 0.0)
+    g += log_growth
+    np.multiply(g, paused_growth_fraction, out=g, where=paused)
+    g *= 1.0 - chip_slowdown
+    return g

@@ -14,4 +14,6 @@ def largest_run(
     scale-up limit per step (datacenter, power and fab lead times turn a jump into a ramp) and
     never exceeds the cap that applies to the actor (``+inf`` outside a pause).
     """
-    return np.minimum(np.minimum(feasible, previous + max_step), cap)
+    run = previous + max_step
+    np.minimum(feasible, run, out=run)
+    return np.minimum(run, cap, out=run)
