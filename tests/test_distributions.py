@@ -114,3 +114,12 @@ def test_inconsistent_correlations_are_rejected():
     r = np.array([[1.0, 0.9, 0.9], [0.9, 1.0, -0.9], [0.9, -0.9, 1.0]])
     with pytest.raises(ValueError, match="not positive definite"):
         correlated_uniforms(r, 10, np.random.default_rng(0))
+
+
+def test_normal_constructors_agree():
+    from pausesim.distributions import norm90
+
+    a = norm90(1.0, 3.0)
+    b = Normal.from_mean_sd(a.mean, a.sd)
+    assert b.interval90() == pytest.approx((1.0, 3.0))
+    assert a.median() == pytest.approx(2.0)

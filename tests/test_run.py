@@ -74,7 +74,7 @@ def test_results_are_saved_and_load_back(tmp_path):
 
 
 def test_failed_samples_are_counted_not_dropped():
-    # A world whose hardware gets 1e-300 times cheaper overflows: the sample is flagged and kept.
+    # A world with an undefined starting cost produces NaN: the sample is flagged and kept.
     from pausesim.metrics import run_metrics, summarize
     from pausesim.policy import Policy
     from pausesim.testing import run_engine, sample_world

@@ -32,7 +32,3 @@ class TimeGrid(Frozen):
     def times(self) -> np.ndarray:
         """Grid points as ``start + k * step`` (the same float arithmetic as the FTM reference)."""
         return self.start + np.arange(self.n_steps) * self.step
-
-    def index_of(self, year: float) -> int:
-        """Index of the first grid point at or after ``year`` (``n_steps`` if beyond the end)."""
-        return int(np.searchsorted(self.times, year - 1e-9, side="left"))

@@ -222,10 +222,6 @@ class Scenario(Frozen):
         """The same scenario with nobody pausing."""
         return self.with_policy(Policy.none())
 
-    def rng_seed(self) -> np.random.SeedSequence:
-        """Root of all randomness of the run."""
-        return np.random.SeedSequence(self.seed)
-
 
 # -- loading -----------------------------------------------------------------------------------
 

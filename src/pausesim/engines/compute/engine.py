@@ -143,7 +143,7 @@ def _run(
     # leader's by its sourced gap in years of baseline frontier growth (spending + hardware +
     # algorithms). It stands for everything that differs at the start (data, talent, chips
     # used) and does not diffuse; only progress made during the run does.
-    baseline_speed = np.log10(p["spend_growth_per_year"]) + hardware.LOG10_2 / t_hw + alg_rate
+    baseline_speed = log_growth + hardware.LOG10_2 / t_hw + alg_rate
     # The actor with the largest run defines the frontier (offset 0 when its own gap is 0); a
     # follower may get a positive offset (more efficient than its compute suggests) but never
     # starts above the leader's capability.
@@ -335,11 +335,11 @@ def _run(
         # Only coalition members can be paused, so only their covert sectors can hold compute:
         # the covert sector is computed for members alone and the frontier is shared among the
         # legal labs and those covert sectors (units of ``sector_e``).
-        members = coalition
+        covert_rows = coalition  # actors that can have a covert sector this step
         if paused.any():
-            covert_price = outsourcing * outsourced + (1.0 - outsourcing) * access[members]
+            covert_price = outsourcing * outsourced + (1.0 - outsourcing) * access[covert_rows]
             member_sigma = np.where(
-                paused[members] & covert_alive[members],
+                paused[covert_rows] & covert_alive[covert_rows],
                 covert.covert_share(
                     p["covert_share_max"],
                     p["covert_logistic_width_ooms"],
@@ -351,20 +351,20 @@ def _run(
                 0.0,
             )
             member_covert_e = np.log10(member_sigma)
-            member_covert_e += budget[members]
+            member_covert_e += budget[covert_rows]
             member_covert_e += covert_price
-            member_covert_e += offset[members]
-            member_covert_e += efficiency[members]
+            member_covert_e += offset[covert_rows]
+            member_covert_e += efficiency[covert_rows]
             member_covert_e -= p["covert_alg_penalty_ooms"]
-            out["covert_share"][k, members] = member_sigma
+            out["covert_share"][k, covert_rows] = member_sigma
             sector_e = np.concatenate([legal_e, member_covert_e])
             best_e = legal_e.copy()
-            best_e[members] = np.maximum(legal_e[members], member_covert_e)
+            best_e[covert_rows] = np.maximum(legal_e[covert_rows], member_covert_e)
             sector_culture = np.concatenate(
                 [culture, np.broadcast_to(p["covert_safety_culture"], member_covert_e.shape)]
             )
         else:  # no covert sector anywhere: legal labs only
-            members = np.zeros(n_act, dtype=bool)
+            covert_rows = np.zeros(n_act, dtype=bool)
             sector_e, best_e, sector_culture = legal_e, legal_e, culture
         capability = best_e - e_ref
         frontier_k = capability.max(axis=0)
@@ -408,7 +408,7 @@ def _run(
                 dt,
             )
         actor_share = legal_share.copy()
-        actor_share[members] += covert_shares
+        actor_share[covert_rows] += covert_shares
 
         o = out
         o["capability"][k] = capability
@@ -426,14 +426,14 @@ def _run(
         o["deployed_capability"][k] = inference
         o["alignment"][k] = aligned
         o["frontier_share"][k, 0] = legal_share
-        o["frontier_share"][k, 1, members] = covert_shares
+        o["frontier_share"][k, 1, covert_rows] = covert_shares
         o["frontier_capability"][k] = frontier_k
         o["low_safety_frontier_share"][k] = frontier.low_safety_share(
             shares, sector_culture, p["low_safety_threshold"]
         )
         o["alignment_frontier"][k] = (actor_share * aligned).sum(axis=0)
         o["alignment_gap"][k] = _alignment_gap(
-            shares, sector_e - e_ref, np.concatenate([aligned, aligned[members]])
+            shares, sector_e - e_ref, np.concatenate([aligned, aligned[covert_rows]])
         )
         o["governance"][k] = capacity
         o["cap"][k] = cap
