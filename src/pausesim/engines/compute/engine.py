@@ -172,17 +172,7 @@ def _run(
     capacity = np.zeros(n)  # governance capacity
 
     # pause state, per sample: a pause can lift at different times and come back (re-pause)
-    in_force = np.zeros(n, dtype=bool)
-    started = False
-    episode_start = np.full(n, np.nan)
-    cap0 = np.full(n, np.inf)
-    cap = np.full(n, np.inf)
-    cap_at_lift = np.full(n, np.inf)
-    last_lift = np.full(n, np.nan)
-    first_lift = np.full(n, np.nan)
-    phased = np.zeros(n, dtype=bool)
-    ramp = np.full(n, policy.lift.ramp_ooms_per_year)
-    n_pauses = np.zeros(n, dtype=np.int32)
+    state = pause.PauseState.new(policy, n)
     covert_alive = np.ones((n_act, n), dtype=bool)
     access_at_bind = access.copy()
     monitored = np.log10(policy.enforcement.monitored_run_cost_usd)
@@ -198,61 +188,25 @@ def _run(
         coalition = member[k]
 
         # 1. pause state: start, lift rules on last step's state, re-pause, cap --------------
-        if not started and not policy.is_none and t >= policy.start_year - 1e-9:
-            started = True
-            cap0 = pause.initial_cap(policy, run)
-            in_force[:] = True
-            episode_start[:] = t
-            n_pauses[:] = 1
-        elif started:
-            lifted_now = pause.lift_now(
-                policy,
-                in_force=in_force,
-                started_at=episode_start,
-                t_next=t,
-                dt=dt,
+        if state.due(t):
+            state.begin(t, run)
+        elif state.started:
+            state.advance(
+                t,
+                dt,
+                run=run,
                 coalition_capability=_best(capability, coalition),
                 outsider_capability=_best(capability, ~coalition),
-                u_politics=u_politics,
                 alignment=_best(aligned, coalition),
+                capacity=capacity,
+                phased_lift=p["governance_phased_lift"],
+                governance_ramp=p["governance_ramp_ooms_per_year"],
+                repause_hazard=p["repause_hazard"],
+                u_politics=u_politics,
+                u_governance=u_governance,
             )
-            # After a lift, capacity may bring the pause back (a new episode, same rules);
-            # evaluated per sample, never for a sample that lifts at this very step.
-            again = ~in_force & np.isfinite(last_lift)
-            if again.any():  # the hazard is evaluated only where a re-pause is possible
-                can = again.copy()
-                again[can] = governance.repause_now(
-                    capacity[can], p["repause_hazard"][can], u_governance[can], dt
-                )
-            if lifted_now.any():
-                cap_now = pause.cap_in_force(policy, cap0, t - episode_start)
-                cap_at_lift = np.where(lifted_now, cap_now, cap_at_lift)
-                last_lift = np.where(lifted_now, t, last_lift)
-                first_lift = np.where(lifted_now & np.isnan(first_lift), t, first_lift)
-                # Governance capacity can turn an abrupt lift into a phased one.
-                # (drawn only for the samples that lift now)
-                by_gov = governance.phased_by_governance(
-                    capacity[lifted_now],
-                    p["governance_phased_lift"][lifted_now],
-                    u_governance[lifted_now],
-                )
-                policy_phased = policy.lift.kind == "phased"
-                phased[lifted_now] = policy_phased | by_gov
-                ramp = np.where(
-                    lifted_now & ~policy_phased, p["governance_ramp_ooms_per_year"], ramp
-                )
-                in_force &= ~lifted_now
-            if again.any():
-                cap0 = np.where(again, pause.initial_cap(policy, run), cap0)
-                episode_start = np.where(again, t, episode_start)
-                n_pauses += again
-                in_force |= again
-        if started:
-            cap = np.where(
-                in_force,
-                pause.cap_in_force(policy, cap0, t - episode_start),
-                pause.cap_after_lift(cap_at_lift, t - last_lift, phased, ramp),
-            )
+        cap = state.cap(t)
+        in_force = state.in_force
         paused = in_force & coalition[:, None]
         # A pause is in effect only while someone is in the coalition (joiners may come later,
         # members may all defect).
@@ -270,9 +224,7 @@ def _run(
             paused_spend = 0.0
             if any_paused:
                 paused_spend = np.zeros(n)
-                paused_spend[pausing] = _paused_spend_share(
-                    budget[:, pausing], paused[:, pausing]
-                )
+                paused_spend[pausing] = _paused_spend_share(budget[:, pausing], paused[:, pausing])
             paused_rnd = (
                 np.minimum(1.0, (p["hw_rnd_share"] * paused).sum(axis=0))
                 if policy.hardware_rnd_paused and any_paused
@@ -327,7 +279,7 @@ def _run(
         # 5. covert sector, inference, frontier -------------------------------------------------
         outsiders = ~coalition
         outsourced = (access[outsiders] if outsiders.any() else access).max(axis=0)
-        if started:
+        if state.started:
             covert_alive &= ~paused | covert.survives_detection(
                 u_detect, policy.enforcement.detection_hazard_per_year, dt
             )
@@ -440,8 +392,8 @@ def _run(
         o["paused"][k] = paused
         o["in_force"][k] = active
     out["in_coalition"] = np.broadcast_to(member[:, :, None], (n_t, n_act, n))
-    out["lift_time"] = first_lift
-    out["n_pauses"] = n_pauses
+    out["lift_time"] = state.first_lift
+    out["n_pauses"] = state.n_pauses
     return out
 
 
