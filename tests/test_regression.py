@@ -24,11 +24,11 @@ def ideal():
 @pytest.mark.parametrize(
     ("run", "metric", "expected"),
     [
-        ("policy", "overhang_ooms", 0.29047679901123047),
-        ("policy", "max_jump_ooms_per_year", 1.088392972946167),
-        ("comparison", "delay_years", 0.94627884793249),
-        ("counterfactual", "danger_year", 2030.662034002774),
-        ("policy", "frontier_share_at_danger[china]", 0.22707994282245636),
+        ("policy", "overhang_ooms", 0.4870157241821289),
+        ("policy", "max_jump_ooms_per_year", 1.231431007385254),
+        ("comparison", "delay_years", 1.20940959798736),
+        ("counterfactual", "danger_year", 2028.9268887038425),
+        ("policy", "frontier_share_at_danger[china]", 0.2382843866944313),
     ],
 )
 def test_essay_realistic_medians(essay, run, metric, expected):
@@ -38,10 +38,10 @@ def test_essay_realistic_medians(essay, run, metric, expected):
 @pytest.mark.parametrize(
     ("worldview", "horizon", "p_better", "mean_delta"),
     [
-        ("feedback-loop", "2060", 0.64, -0.013923022621978545),
-        ("feedback-loop", "K>=10.7", 0.49666666666666665, 0.00026896457986455135),
-        ("time-to-prepare", "2060", 0.8533333333333334, -0.03308581504092057),
-        ("conflict-and-tyranny", "2060", 0.0, 0.03150153205718706),
+        ("feedback-loop", "2060", 0.54, -0.009172577019867074),
+        ("feedback-loop", "K>=10.68", 0.31, 0.005526896787942899),
+        ("time-to-prepare", "2060", 0.7966666666666666, -0.032716153400087974),
+        ("conflict-and-tyranny", "2060", 0.0, 0.032909575005717805),
     ],
 )
 def test_essay_realistic_verdicts(essay, worldview, horizon, p_better, mean_delta):
@@ -53,15 +53,15 @@ def test_essay_realistic_verdicts(essay, worldview, horizon, p_better, mean_delt
 def test_ideal_global_numbers(ideal):
     s = ideal.summary()
     assert s.loc[("comparison", "delay_years"), "median"] == pytest.approx(
-        3.7977089791573917, rel=REL
+        3.897606345225654, rel=REL
     )
     assert s.loc[("policy", "max_jump_ooms_per_year"), "median"] == pytest.approx(
-        0.9584684371948242, rel=REL
+        1.0165526866912842, rel=REL
     )
     v = ideal.verdicts()
-    assert v.loc[("feedback-loop", "K>=10.7"), "p_policy_better"] == pytest.approx(
-        0.9163879598662207, abs=1e-12
+    assert v.loc[("feedback-loop", "K>=10.68"), "p_policy_better"] == pytest.approx(
+        0.9533333333333334, abs=1e-12
     )
     assert v.loc[("time-to-prepare", "2060"), "mean_delta_risk"] == pytest.approx(
-        -0.09493892238140746, rel=1e-5
+        -0.10342075902349084, rel=1e-5
     )

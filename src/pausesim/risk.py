@@ -42,7 +42,7 @@ def integrated_hazard(hazard: xr.DataArray, until: np.ndarray) -> np.ndarray:
 
 
 def horizon_labels(settings) -> list[str]:
-    """Coordinate labels: ``"2060"`` for a year, ``"K>=10.7"`` for a capability level."""
+    """Coordinate labels: ``"2060"`` for a year, ``"K>=10.68"`` for a capability level."""
     years = [f"{h:g}" for h in settings.horizons]
     levels = [f"K>={lv:g}" for lv in settings.level_horizons]
     return years + levels

@@ -20,6 +20,7 @@ from pausesim._frozen import Frozen
 from pausesim.distributions import Distribution, Point
 from pausesim.grid import TimeGrid
 from pausesim.policy import Policy
+from pausesim.units import DANGER_LEVEL_OOMS, FULL_AUTOMATION_OOMS
 from pausesim.worldviews.base import Worldview
 
 _DIST = TypeAdapter(Distribution)
@@ -76,14 +77,15 @@ class World(Frozen):
 class MetricSettings(Frozen):
     """Capability levels (OOM of effective compute above GPT-4) that define the metrics.
 
-    Defaults follow Davidson (2023, best guess): 20% of cognitive tasks automatable at ~1e32
-    and full automation at ~1e36 effective FLOP (2022 algorithms), i.e. 6.7 and 10.7 OOM above
-    GPT-4's ~2.1e25 FLOP.
+    Capability is on the scale of :mod:`pausesim.units`: effective FLOP at 2022 algorithms over
+    GPT-4's 2.1e25 FLOP. Defaults follow Davidson (2023, best guess): 20% of cognitive tasks
+    automatable at ~1e32 and full automation at ~1e36 effective FLOP at 2022 algorithms, i.e.
+    6.68 and 10.68 OOM above GPT-4.
     """
 
-    danger_level_ooms: float = Field(6.7, ge=-5.0, le=40.0)
-    takeoff_from_ooms: float = Field(6.7, ge=-5.0, le=40.0)
-    takeoff_to_ooms: float = Field(10.7, ge=-5.0, le=40.0)
+    danger_level_ooms: float = Field(DANGER_LEVEL_OOMS, ge=-5.0, le=40.0)
+    takeoff_from_ooms: float = Field(DANGER_LEVEL_OOMS, ge=-5.0, le=40.0)
+    takeoff_to_ooms: float = Field(FULL_AUTOMATION_OOMS, ge=-5.0, le=40.0)
     jump_window_years: float = Field(1.0, gt=0.0, le=20.0)
 
     @model_validator(mode="after")
@@ -109,7 +111,7 @@ class RiskSettings(Frozen):
         (2040.0, 2060.0), max_length=20, description="years by which risk is accumulated"
     )
     level_horizons: tuple[float, ...] = Field(
-        (10.7,),
+        (FULL_AUTOMATION_OOMS,),
         max_length=20,
         description="capability levels (OOM above GPT-4) up to which risk is accumulated: "
         "risk on the way to a level, compared at equal capability rather than equal dates; "

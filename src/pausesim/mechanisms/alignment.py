@@ -31,6 +31,7 @@ import numpy as np
 
 from pausesim.distributions import LogNormal, Uniform
 from pausesim.params.catalog import Parameter
+from pausesim.units import GPT2_TRAINING_FLOP, GPT2_YEAR, capability_of_run
 
 _P = Parameter
 
@@ -159,27 +160,37 @@ def safety_effort(
     return effort
 
 
-#: Capability of GPT-2 (1.5B): log10(1.92e21 / 2.1e25) OOM relative to GPT-4 (Epoch AI, 'Data on
-#: Notable AI Models'): the floor of "nothing like a general intelligence to study".
-GPT2_CAPABILITY = float(np.log10(1.92e21 / 2.1e25))
+def feedback_floor(alg_rate: np.ndarray) -> np.ndarray:
+    """``K_floor``: GPT-2's capability on the scale of :mod:`pausesim.units`, per sample.
+
+    GPT-2 (1.92e21 FLOP, 2019; Epoch AI, 'Data on Notable AI Models') with its algorithms
+    counted in 2022-algorithm FLOP at the sampled algorithmic progress ``alg_rate`` (OOM/yr):
+    the floor of "nothing like a general intelligence to study".
+    """
+    return capability_of_run(GPT2_TRAINING_FLOP, GPT2_YEAR, alg_rate)
 
 
 #: Smallest positive ratio taken before a logarithm, so that ``0**0`` stays 1 and ``0**b`` 0.
 _TINY = 1e-300
 
 
-def log_feedback_factor(access: np.ndarray, access0: np.ndarray, beta: np.ndarray) -> np.ndarray:
+def log_feedback_factor(
+    access: np.ndarray, access0: np.ndarray, floor: np.ndarray, beta: np.ndarray
+) -> np.ndarray:
     """``ln F`` with ``F = ((K_access - K_floor) / (K_0 - K_floor))**beta``.
 
-    ``F`` is 0 at or below GPT-2 (for ``beta > 0``) and 1 everywhere when ``beta = 0``.
+    ``F`` is 0 at or below GPT-2 (``floor``, :func:`feedback_floor`; for ``beta > 0``) and 1
+    everywhere when ``beta = 0``.
     """
-    above = np.maximum(access - GPT2_CAPABILITY, 0.0) / (access0 - GPT2_CAPABILITY)
+    above = np.maximum(access - floor, 0.0) / (access0 - floor)
     return beta * np.log(np.maximum(above, _TINY))
 
 
-def feedback_factor(access: np.ndarray, access0: np.ndarray, beta: np.ndarray) -> np.ndarray:
+def feedback_factor(
+    access: np.ndarray, access0: np.ndarray, floor: np.ndarray, beta: np.ndarray
+) -> np.ndarray:
     """``F = ((K_access - K_floor) / (K_0 - K_floor))**beta``; 0 at or below GPT-2."""
-    return np.exp(log_feedback_factor(access, access0, beta))
+    return np.exp(log_feedback_factor(access, access0, floor, beta))
 
 
 def log_relevance(relevance: np.ndarray) -> np.ndarray:
@@ -192,6 +203,7 @@ def alignment_progress(
     effort: np.ndarray,
     access: np.ndarray,
     access0: np.ndarray,
+    floor: np.ndarray,
     frontier: np.ndarray,
     beta: np.ndarray,
     log_delta: np.ndarray,
@@ -200,16 +212,17 @@ def alignment_progress(
     """Yearly growth of each actor's alignment stock ``(actor, sample)``.
 
     Own progress ``r E F(K_access) delta**(K* - K_access)`` plus the shared part ``s`` of
-    everyone else's. ``access0`` is the frontier at the start (``F = 1`` there); ``log_delta``
+    everyone else's. ``access0`` is the frontier at the start (``F = 1`` there), ``floor``
+    GPT-2's capability (:func:`feedback_floor`); ``log_delta``
     is :func:`log_relevance` of ``delta``, constant over a run.
     """
     # One exp of summed logs instead of two powers (several times faster in NumPy), computed in
     # place: each fresh (actor, sample) temporary costs about as much as the arithmetic.
     behind = np.maximum(0.0, frontier - access)
     behind *= log_delta
-    x = np.subtract(access, GPT2_CAPABILITY)  # ln F of log_feedback_factor, step by step
+    x = np.subtract(access, floor)  # ln F of log_feedback_factor, step by step
     np.maximum(x, 0.0, out=x)
-    x /= access0 - GPT2_CAPABILITY
+    x /= access0 - floor
     np.maximum(x, _TINY, out=x)
     np.log(x, out=x)
     x *= beta

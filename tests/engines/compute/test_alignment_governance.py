@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from pausesim import scenario as S
-from pausesim.mechanisms.alignment import GPT2_CAPABILITY, feedback_factor
+from pausesim.mechanisms.alignment import feedback_factor, feedback_floor
 from pausesim.policy import Coalition, EndRule, Policy
 from pausesim.run import compare
 from pausesim.testing import run_engine, sample_world, software_pause
@@ -13,13 +13,22 @@ EVERYONE = ("us_allies", "china", "rest_of_world")
 
 
 def test_feedback_factor_is_one_at_the_start_and_zero_at_gpt2():
-    k0 = np.array([1.4])
-    assert feedback_factor(k0, k0, np.array([0.7])) == pytest.approx(1.0)
-    assert feedback_factor(np.array([GPT2_CAPABILITY]), k0, np.array([0.7])) < 1e-100
+    k0 = np.array([2.6])
+    floor = feedback_floor(np.array([0.43]))
+    assert feedback_factor(k0, k0, floor, np.array([0.7])) == pytest.approx(1.0)
+    assert feedback_factor(floor, k0, floor, np.array([0.7])) < 1e-100
     # beta = 0: the studied model does not matter
     assert feedback_factor(
-        np.array([-2.0, 5.0]), np.array([1.4, 1.4]), np.array([0.0, 0.0])
+        np.array([-2.0, 5.0]), np.array([2.6, 2.6]), np.array([-2.8, -2.8]), np.array([0.0, 0.0])
     ) == pytest.approx([1.0, 1.0])
+
+
+def test_gpt2_floor_is_counted_in_2022_algorithms():
+    # 1.92e21 FLOP in 2019.1, 2.9 years of algorithmic progress before 2022
+    assert feedback_floor(np.array([0.0]))[0] == pytest.approx(np.log10(1.92e21 / 2.1e25))
+    assert feedback_floor(np.array([0.5]))[0] == pytest.approx(
+        np.log10(1.92e21 / 2.1e25) - 0.5 * 2.9
+    )
 
 
 def test_a_pause_slows_coalition_alignment_when_the_feedback_loop_is_strong():
@@ -196,7 +205,7 @@ def test_longer_global_pause_never_raises_time_to_prepare_risk_without_feedback_
 
 def test_feedback_loop_risk_rises_with_pause_length_under_a_strong_loop_and_abrupt_lift():
     """The essay's claim inside its own realistic pause: high beta, alignment that cannot run
-    ahead of what it studies, abrupt lift. Risk compared at equal capability (K>=10.7)."""
+    ahead of what it studies, abrupt lift. Risk compared at equal capability (K>=10.68)."""
     means = []
     for years in (2.0, 5.0, 10.0):
         sc = S.load(
@@ -212,7 +221,7 @@ def test_feedback_loop_risk_rises_with_pause_length_under_a_strong_loop_and_abru
             },
             samples=400,
         )
-        risk = compare(sc).policy.metrics["risk"].sel(worldview="feedback-loop", horizon="K>=10.7")
+        risk = compare(sc).policy.metrics["risk"].sel(worldview="feedback-loop", horizon="K>=10.68")
         means.append(float(risk.mean()))
     assert means[0] < means[1] < means[2], means
 

@@ -12,9 +12,11 @@ from pausesim.testing import run_engine, sample_world, software_pause
 # re-paused by governance); switched off where a test isolates the overhang itself.
 PLAIN = dict(cap_loophole_ooms=0.0, governance_phased_lift=0.0, repause_hazard=0.0)
 
-# Only hardware moves: no spending growth, no algorithmic progress, no diffusion gap.
+# Only hardware moves, at the essay's fixed-precision rate: no spending growth, no
+# algorithmic progress, no diffusion gap.
 HARDWARE_ONLY = dict(
     hw_doubling_years=2.5,
+    precision_gain_per_year=1.0,
     spend_growth_per_year=1.0,
     alg_halving_months=1e9,
     gdp_growth_per_year=0.0,
@@ -69,6 +71,7 @@ def test_overhang_equals_hardware_plus_kept_budget_growth_in_closed_form():
     params = sample_world(
         n=10,
         hw_doubling_years=2.5,
+        precision_gain_per_year=1.0,
         spend_growth_per_year=2.0,
         paused_spend_growth_fraction=0.5,
         hw_endogeneity=0.0,
@@ -110,7 +113,7 @@ def test_scale_up_limit_bounds_the_growth_of_the_largest_run():
         n=200,
         seed=7,
         max_scaleup_per_year=k,
-        alg_diffusion_rate=0.0,
+        alg_diffusion_rate=0.01,
         brain_drain_per_year=0.0,
         covert_share_max=0.0,
     )

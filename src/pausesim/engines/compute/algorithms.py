@@ -4,12 +4,39 @@ from __future__ import annotations
 
 import numpy as np
 
+from pausesim.units import ALGORITHM_BASE_YEAR
+
 LOG10_2 = np.log10(2.0)
 
 
 def frontier_alg_rate(halving_months: np.ndarray) -> np.ndarray:
     """OOM per year of algorithmic progress: ``log10(2) * 12 / tau`` (Ho et al. 2024)."""
     return LOG10_2 * 12.0 / halving_months
+
+
+def frontier_efficiency(rate: np.ndarray, year: float) -> np.ndarray:
+    """log10 efficiency of the leader's algorithms in ``year`` against 2022's: ``g (year - 2022)``.
+
+    The unit of effective compute is FLOP at 2022 algorithms (:mod:`pausesim.units`); ``rate``
+    (:func:`frontier_alg_rate`) is taken to hold before the start as after it.
+    """
+    return rate * (year - ALGORITHM_BASE_YEAR)
+
+
+def steady_gap(
+    rate: np.ndarray, effort: np.ndarray, lead_kept: np.ndarray, diffusion_rate: np.ndarray
+) -> np.ndarray:
+    """Algorithmic gap to the research leader that diffusion sustains, OOM, ``(actor, sample)``.
+
+    A follower progresses at ``g E_a`` against the leader's ``g``; diffusion closes the part of
+    the gap beyond the lead the leader keeps (``lead_kept``) at rate ``kappa``
+    (:func:`diffusion`). The gap settles where the two balance:
+    ``lead_kept + g (1 - E_a) / kappa``; the leader itself (``E_a = 1``) has none. An actor's
+    starting gap is this steady state, so it follows from research effort and diffusion.
+    """
+    behind = rate * (1.0 - effort)
+    gap = lead_kept + behind / diffusion_rate
+    return np.where(behind > 0.0, gap, 0.0)
 
 
 def research_effort(research: np.ndarray, research_ref: np.ndarray, elasticity: np.ndarray):

@@ -35,6 +35,7 @@ from pausesim.mechanisms import alignment, governance
 from pausesim.params.catalog import Catalog
 from pausesim.params.sampling import SampledParams
 from pausesim.policy import Policy
+from pausesim.units import LOG10_GPT4_FLOP
 
 SECTORS = ("legal", "covert")
 
@@ -125,8 +126,9 @@ def _run(
 
     # -- initial state ----------------------------------------------------------------------
     t_hw = p["hw_doubling_years"]
+    hw_rate = hardware.baseline_rate(t_hw, p["precision_gain_per_year"])
     price = np.log10(p["initial_frontier_compute_flop"] / p["initial_frontier_cost_usd"])
-    access = hardware.actor_access(price, p["hw_access_lag_years"], t_hw)
+    access = hardware.actor_access(price, p["hw_access_lag_years"], hw_rate)
     ceiling0, ceiling_slope = spending.spend_ceiling(
         p["gdp_usd"], p["gdp_growth_per_year"], p["spend_ceiling_gdp_share"]
     )
@@ -137,37 +139,35 @@ def _run(
     log_boost = np.log10(1.0 + p["opportunistic_spend_boost"])
     feasible = budget + access
     run = feasible.copy()
-    e_ref = np.log10(p["reference_compute_flop"])
+    e_ref = LOG10_GPT4_FLOP
     alg_rate = algorithms.frontier_alg_rate(p["alg_halving_months"])
-    # A constant per-actor offset calibrates the start: each actor's capability trails the
-    # leader's by its sourced gap in years of baseline frontier growth (spending + hardware +
-    # algorithms). It stands for everything that differs at the start (data, talent, chips
-    # used) and does not diffuse; only progress made during the run does.
-    baseline_speed = log_growth + hardware.LOG10_2 / t_hw + alg_rate
-    # The actor with the largest run defines the frontier (offset 0 when its own gap is 0); a
-    # follower may get a positive offset (more efficient than its compute suggests) but never
-    # starts above the leader's capability.
-    offset = run.max(axis=0) - p["initial_capability_gap_years"] * baseline_speed - run
-    efficiency = np.zeros_like(run)  # algorithmic progress since the start, log10
     research = p["research_share"].copy()
     # Effort is measured against the leading research actor, so moving researchers between
     # actors moves progress rather than creating it (DESIGN §10: (R_a / R_ref)^lambda).
     lead_research = research.argmax(axis=0)
     research_ref = research.max(axis=0)
     effort = algorithms.research_effort(research, research_ref, p["research_elasticity"])
+    # Constant over the run: computed once rather than at every step.
+    catch_up = algorithms.diffusion_catch_up(p["alg_diffusion_rate"], dt)
+    lead_kept = p["alg_diffusion_lag_years"] * alg_rate
+    # Algorithmic efficiency in 2022-algorithm units (pausesim.units): the research leader's
+    # algorithms are (start - 2022) years of progress past 2022's; every other actor starts at
+    # the gap that its research effort and diffusion sustain, so actor gaps come from what
+    # differs (spending, hardware access, research, diffusion), never from a fitted offset.
+    efficiency = algorithms.frontier_efficiency(alg_rate, times[0]) - algorithms.steady_gap(
+        alg_rate, effort, lead_kept, p["alg_diffusion_rate"]
+    )
     culture = p["safety_culture"].copy()
     culture_ref = np.take_along_axis(culture, lead_research[None, :], axis=0)[0]
     max_step = np.log10(p["max_scaleup_per_year"]) * dt
     loophole = p["cap_loophole_ooms"]
     outsourcing = p["covert_outsourcing_fraction"]
     chip_coverage = policy.enforcement.chip_mechanism_coverage * (1.0 - outsourcing)
-    # Constant over the run: computed once rather than at every step.
-    catch_up = algorithms.diffusion_catch_up(p["alg_diffusion_rate"], dt)
-    lead_kept = p["alg_diffusion_lag_years"] * alg_rate
     log_delta = alignment.log_relevance(p["subfrontier_relevance"])
 
-    capability = run + offset - e_ref
+    capability = run + efficiency - e_ref
     frontier0 = capability.max(axis=0)
+    floor = alignment.feedback_floor(alg_rate)
     aligned = alignment.initial_alignment(capability, p["initial_alignment_gap_ooms"])
     capacity = np.zeros(n)  # governance capacity
 
@@ -231,9 +231,9 @@ def _run(
                 else 0.0
             )
             price = price + dt * hardware.hardware_rate(
-                t_hw, paused_rnd, p["hw_endogeneity"], paused_spend
+                hw_rate, paused_rnd, p["hw_endogeneity"], paused_spend
             )
-            access = hardware.actor_access(price, p["hw_access_lag_years"], t_hw)
+            access = hardware.actor_access(price, p["hw_access_lag_years"], hw_rate)
 
             # 3. budgets, feasible compute ----------------------------------------------------
             chip_slow = (
@@ -283,7 +283,7 @@ def _run(
             covert_alive &= ~paused | covert.survives_detection(
                 u_detect, policy.enforcement.detection_hazard_per_year, dt
             )
-        legal_e = run + offset + efficiency
+        legal_e = run + efficiency
         # Only coalition members can be paused, so only their covert sectors can hold compute:
         # the covert sector is computed for members alone and the frontier is shared among the
         # legal labs and those covert sectors (units of ``sector_e``).
@@ -305,7 +305,6 @@ def _run(
             member_covert_e = np.log10(member_sigma)
             member_covert_e += budget[covert_rows]
             member_covert_e += covert_price
-            member_covert_e += offset[covert_rows]
             member_covert_e += efficiency[covert_rows]
             member_covert_e -= p["covert_alg_penalty_ooms"]
             out["covert_share"][k, covert_rows] = member_sigma
@@ -330,7 +329,7 @@ def _run(
         if k > 0:
             studied = legal_e - e_ref
             if policy.safety_research_exempt:
-                studied = np.where(paused, feasible + offset + efficiency - e_ref, studied)
+                studied = np.where(paused, feasible + efficiency - e_ref, studied)
             progress = alignment.alignment_progress(
                 p["alignment_rate"],
                 alignment.safety_effort(
@@ -343,6 +342,7 @@ def _run(
                 ),
                 studied,
                 frontier0,
+                floor,
                 frontier_k,
                 p["feedback_exponent"],
                 log_delta,

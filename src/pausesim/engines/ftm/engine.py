@@ -20,7 +20,6 @@ The model's own trajectories (``gwp``, ``frac_tasks_automated_goods``, ...) are 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,10 +33,12 @@ from pausesim.grid import TimeGrid
 from pausesim.params.catalog import Catalog
 from pausesim.params.sampling import SampledParams
 from pausesim.policy import Policy
+from pausesim.units import LOG10_GPT4_FLOP
 
-#: log10 FLOP of GPT-4's training run, ~2e25 FLOP (Epoch AI, "Notable AI Models" database;
-#: estimate for GPT-4, 2023). Capability is effective compute in OOM above it.
-CAPABILITY_REFERENCE_LOG10_FLOP = math.log10(2e25)
+#: log10 FLOP of GPT-4's training run (:data:`pausesim.units.GPT4_TRAINING_FLOP`). The model's
+#: software level is 1 in 2022, so its effective compute is FLOP at 2022 algorithms: the scale
+#: of :mod:`pausesim.units`, shared with the compute engine.
+CAPABILITY_REFERENCE_LOG10_FLOP = LOG10_GPT4_FLOP
 
 
 @dataclass(frozen=True)
