@@ -38,9 +38,9 @@ def test_essay_realistic_medians(essay, run, metric, expected):
 @pytest.mark.parametrize(
     ("worldview", "horizon", "p_better", "mean_delta"),
     [
-        ("feedback-loop", "2060", 0.54, -0.009172577019867074),
-        ("feedback-loop", "K>=10.68", 0.31, 0.005526896787942899),
-        ("time-to-prepare", "2060", 0.7966666666666666, -0.032716153400087974),
+        ("feedback-loop", "2060", 0.5433333333333333, -0.00929966906724885),
+        ("feedback-loop", "K>=10.68", 0.31, 0.005519270265082558),
+        ("time-to-prepare", "2060", 0.79, -0.032967615801254346),
         ("conflict-and-tyranny", "2060", 0.0, 0.032909575005717805),
     ],
 )
@@ -60,8 +60,8 @@ def test_ideal_global_numbers(ideal):
     )
     v = ideal.verdicts()
     assert v.loc[("feedback-loop", "K>=10.68"), "p_policy_better"] == pytest.approx(
-        0.9533333333333334, abs=1e-12
+        0.9566666666666667, abs=1e-12
     )
     assert v.loc[("time-to-prepare", "2060"), "mean_delta_risk"] == pytest.approx(
-        -0.10342075902349084, rel=1e-5
+        -0.10388409254816718, rel=1e-5
     )

@@ -38,6 +38,11 @@ DAVIDSON_FULL_AUTOMATION_FLOP = 1e36
 GPT2_TRAINING_FLOP = 1.92e21
 GPT2_YEAR = 2019.1
 
+#: The 2025 frontier: Grok-3, ~4.64e26 FLOP, published Feb 2025 (Epoch AI, "Data on Notable AI
+#: Models"), where the alignment feedback factor is normalised to 1.
+FRONTIER_2025_FLOP = 4.64e26
+FRONTIER_2025_YEAR = 2025.1
+
 
 def capability_of_effective_flop(flop_2022: float) -> float:
     """Capability (OOM above GPT-4) of an effective compute in 2022-algorithm FLOP."""

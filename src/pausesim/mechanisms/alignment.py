@@ -14,7 +14,7 @@ safety researchers may study: capped during a pause unless safety research is ex
 ``F`` is the feedback-loop factor: progress per unit of effort scales as a power ``beta`` of
 how far the studied model is above GPT-2 (``K_floor``; the essay: before GPT-3 'the alignment
 community had nothing even remotely like a general intelligence to empirically study'),
-normalised to 1 for the frontier at the start (``K_0``). ``beta`` is the key crux: > 0 is the
+normalised to 1 at the 2025 frontier (``K_0``, Grok-3). ``beta`` is the key crux: > 0 is the
 essay's 'alignment research was pretty bad during the last pause', 0 the critics' view that
 theory and current models suffice. ``delta`` is the relevance of work done ``K* - K_access`` OOM
 below the frontier, ``s`` the share of other actors' safety research an actor can use (the
@@ -31,7 +31,13 @@ import numpy as np
 
 from pausesim.distributions import LogNormal, Uniform
 from pausesim.params.catalog import Parameter
-from pausesim.units import GPT2_TRAINING_FLOP, GPT2_YEAR, capability_of_run
+from pausesim.units import (
+    FRONTIER_2025_FLOP,
+    FRONTIER_2025_YEAR,
+    GPT2_TRAINING_FLOP,
+    GPT2_YEAR,
+    capability_of_run,
+)
 
 _P = Parameter
 
@@ -58,8 +64,8 @@ ALIGNMENT_PARAMETERS: tuple[Parameter, ...] = (
         Uniform(low=0.0, high=1.5),
         (0.0, 5.0),
         "Assumption spanning the essay's claim ('Alignment research was pretty bad during the "
-        "last pause': with beta = 1, research on GPT-3-class models goes at 40% of the 2025 "
-        "pace, with beta = 1.5 at 26%) and its critics' (theory and current models suffice, "
+        "last pause': with beta = 1, research on GPT-3-class models goes at 35% of the 2025 "
+        "pace, with beta = 1.5 at 20%) and its critics' (theory and current models suffice, "
         "beta = 0)",
         "alignment",
     ),
@@ -170,6 +176,15 @@ def feedback_floor(alg_rate: np.ndarray) -> np.ndarray:
     return capability_of_run(GPT2_TRAINING_FLOP, GPT2_YEAR, alg_rate)
 
 
+def feedback_anchor(alg_rate: np.ndarray) -> np.ndarray:
+    """``K_0``: the 2025 frontier (Grok-3, 4.64e26 FLOP) on the same scale, per sample.
+
+    The feedback factor is 1 there, so ``alignment_rate`` means the same whatever the grid's
+    start (a backtest from 2015 starts below GPT-2, where the factor is 0).
+    """
+    return capability_of_run(FRONTIER_2025_FLOP, FRONTIER_2025_YEAR, alg_rate)
+
+
 #: Smallest positive ratio taken before a logarithm, so that ``0**0`` stays 1 and ``0**b`` 0.
 _TINY = 1e-300
 
@@ -212,7 +227,8 @@ def alignment_progress(
     """Yearly growth of each actor's alignment stock ``(actor, sample)``.
 
     Own progress ``r E F(K_access) delta**(K* - K_access)`` plus the shared part ``s`` of
-    everyone else's. ``access0`` is the frontier at the start (``F = 1`` there), ``floor``
+    everyone else's. ``access0`` is the 2025 frontier (``F = 1`` there; :func:`feedback_anchor`),
+    ``floor``
     GPT-2's capability (:func:`feedback_floor`); ``log_delta``
     is :func:`log_relevance` of ``delta``, constant over a run.
     """

@@ -166,8 +166,8 @@ def _run(
     log_delta = alignment.log_relevance(p["subfrontier_relevance"])
 
     capability = run + efficiency - e_ref
-    frontier0 = capability.max(axis=0)
     floor = alignment.feedback_floor(alg_rate)
+    anchor = alignment.feedback_anchor(alg_rate)
     aligned = alignment.initial_alignment(capability, p["initial_alignment_gap_ooms"])
     capacity = np.zeros(n)  # governance capacity
 
@@ -341,7 +341,7 @@ def _run(
                     p["safety_approval_slowdown"],
                 ),
                 studied,
-                frontier0,
+                anchor,
                 floor,
                 frontier_k,
                 p["feedback_exponent"],
