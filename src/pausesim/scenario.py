@@ -13,12 +13,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from pydantic import Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 from pausesim._frozen import Frozen
 from pausesim.distributions import Distribution, Point
 from pausesim.grid import TimeGrid
+from pausesim.io.toml_text import toml_key, toml_value
 from pausesim.policy import Policy
 from pausesim.units import DANGER_LEVEL_OOMS, FULL_AUTOMATION_OOMS
 from pausesim.worldviews.base import Worldview
@@ -377,32 +377,14 @@ def _dump_toml(data: Mapping[str, Any], prefix: str = "") -> str:
         if isinstance(v, Mapping) and prefix != "world.params":
             tables.append((k, v))
         else:
-            scalars.append(f"{_key(k)} = {_value(v)}")
+            scalars.append(f"{toml_key(k)} = {toml_value(v)}")
     parts = []
     if scalars:
         parts.append("\n".join(scalars))
     for k, v in tables:
-        name = f"{prefix}.{_key(k)}" if prefix else _key(k)
+        name = f"{prefix}.{toml_key(k)}" if prefix else toml_key(k)
         body = _dump_toml(v, name)
         parts.append(f"[{name}]\n{body}" if body else f"[{name}]")
     return "\n\n".join(p for p in parts if p) + ("\n" if not prefix else "")
 
 
-def _key(k: str) -> str:
-    return k if all(c.isalnum() or c in "-_" for c in k) else f'"{k}"'
-
-
-def _value(v: Any) -> str:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int | float):
-        return (
-            repr(v) if not isinstance(v, float) or np.isfinite(v) else ("inf" if v > 0 else "-inf")
-        )
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(v, list | tuple):
-        return "[" + ", ".join(_value(x) for x in v) + "]"
-    if isinstance(v, Mapping):
-        return "{ " + ", ".join(f"{_key(k)} = {_value(x)}" for k, x in v.items()) + " }"
-    raise TypeError(f"cannot write {type(v).__name__} to TOML")

@@ -158,3 +158,13 @@ def test_cache_directory_follows_the_environment(monkeypatch, tmp_path):
     assert cache_dir() == tmp_path / "xdg" / "pausesim" / "epoch"
     monkeypatch.delenv("XDG_CACHE_HOME")
     assert cache_dir() == Path(os.path.expanduser("~")) / ".cache" / "pausesim" / "epoch"
+
+
+def test_the_shipped_snapshot_is_cut_from_the_shared_data_unchanged(shared_dir, tmp_path):
+    """`write_snapshot` regenerates the shipped offline fallback byte for byte."""
+    from pausesim.calibration.data import FILENAMES, snapshot_path, write_snapshot
+
+    write_snapshot(shared_dir, tmp_path)
+    for kind in ("models", "hardware"):
+        made = (tmp_path / FILENAMES[kind][0]).read_bytes()
+        assert made == snapshot_path(kind).read_bytes()

@@ -13,7 +13,6 @@ A parameter file is TOML whose top-level keys are parameter names, with the synt
 
 from __future__ import annotations
 
-import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -24,36 +23,7 @@ from pausesim.calibration.data import CITATION
 from pausesim.calibration.errors import CalibrationError
 from pausesim.distributions import LogNormal
 from pausesim.io.atomic import atomic_write
-
-
-def toml_value(value: Any, where: str = "value") -> str:
-    """A Python value (number, bool, string, list, table) as TOML inline text."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        return repr(value) if math.isfinite(value) else ("inf" if value > 0 else "-inf")
-    if isinstance(value, str):
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-        return f'"{escaped}"'
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(toml_value(x, where) for x in value) + "]"
-    if isinstance(value, Mapping):
-        items = ", ".join(
-            f"{toml_key(k)} = {toml_value(v, f'{where}.{k}')}" for k, v in value.items()
-        )
-        return "{ " + items + " }" if items else "{}"
-    raise CalibrationError(f"{where}: cannot write a {type(value).__name__} as a TOML value")
-
-
-def toml_key(key: str) -> str:
-    """A TOML key, quoted unless it is a bare key."""
-    if key and all(c.isalnum() or c in "-_" for c in key):
-        return key
-    return toml_value(str(key))
+from pausesim.io.toml_text import toml_key, toml_value
 
 
 def _lognormal(dist: LogNormal, digits: int) -> dict[str, Any]:
@@ -70,7 +40,7 @@ def fragment_text(
     """A parameter file setting each parameter to a log-normal given by its 90% interval."""
     lines = [f"# {c}" for c in comments]
     lines += [
-        f"{toml_key(k)} = {toml_value(_lognormal(d, digits), k)}" for k, d in parameters.items()
+        f"{toml_key(k)} = {toml_value(_lognormal(d, digits))}" for k, d in parameters.items()
     ]
     return "\n".join(lines) + "\n"
 
@@ -139,7 +109,10 @@ def params_overrides(path: str | os.PathLike[str]) -> dict[str, str]:
     Keys are always parameter names (``world.params.*``), so a file cannot replace the policy
     or the grid; the scenario loader validates names and values like a scenario file.
     """
-    data = read_params_file(path)
-    return {
-        f"world.params.{name}": toml_value(value, f"{path}: {name}") for name, value in data.items()
-    }
+    overrides = {}
+    for name, value in read_params_file(path).items():
+        try:
+            overrides[f"world.params.{name}"] = toml_value(value)
+        except TypeError as err:
+            raise CalibrationError(f"{path}: {name}: {err}") from None
+    return overrides

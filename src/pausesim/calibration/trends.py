@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from pausesim.calibration.data import EpochData
@@ -231,7 +230,3 @@ def since_date(since: str | int | float) -> str:
         raise CalibrationError(f"since: expected a year or a date, got {since!r}")
     return str(ts.date())
 
-
-def growth_product(*factors: float) -> float:
-    """Product of yearly growth factors (e.g. spend x hardware x precision = compute)."""
-    return float(np.prod(np.asarray(factors, float)))
