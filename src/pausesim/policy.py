@@ -42,14 +42,31 @@ class Coalition(Frozen):
 class Cap(Frozen):
     """What a paused actor may train (DESIGN §3, 'what is capped').
 
-    ``fixed``: a FLOP threshold. ``frozen``: the largest run of any actor at the start.
-    ``declining``: starts at ``threshold_flop`` (or the frozen frontier if unset) and falls by
-    ``decline_ooms_per_year`` as compute governance improves.
+    ``kind`` says how the cap's level is set. ``fixed``: a threshold. ``frozen``: the largest
+    run of any actor at the start. ``declining``: starts at ``threshold_flop`` (or the frozen
+    frontier if unset) and falls by ``decline_ooms_per_year`` as compute governance improves.
+
+    ``measure`` says what is counted. ``physical``: the training run's FLOP, as compute
+    thresholds count it (EU AI Act, US Executive Order 14110); algorithmic progress continues
+    under the cap and builds a software overhang. ``effective``: effective compute, FLOP at
+    2022 algorithms (:mod:`pausesim.units`), a capability freeze as evaluation-triggered
+    commitments intend; as algorithms improve, the physical FLOP allowed shrinks. Capability is
+    then held flat while the pause is in force, but the software progress made meanwhile is
+    banked and released at the lift, so the overhang at the lift is larger by it.
     """
 
     kind: Literal["fixed", "frozen", "declining"] = "frozen"
+    measure: Literal["physical", "effective"] = Field(
+        "physical",
+        description="what the cap counts: physical training FLOP, or effective FLOP at 2022 "
+        "algorithms (a capability freeze)",
+    )
     threshold_flop: float | None = Field(
-        None, ge=1e15, le=1e40, description="training-compute threshold in FLOP"
+        None,
+        ge=1e15,
+        le=1e40,
+        description="threshold in FLOP (physical), or effective FLOP at 2022 algorithms "
+        "(measure = effective)",
     )
     decline_ooms_per_year: float = Field(
         0.0, ge=0.0, le=2.0, description="yearly fall of a declining cap, orders of magnitude"
@@ -58,7 +75,10 @@ class Cap(Frozen):
     @model_validator(mode="after")
     def _needs_threshold(self):
         if self.kind == "fixed" and self.threshold_flop is None:
-            raise ValueError("a fixed cap needs threshold_flop (FLOP, between 1e15 and 1e40)")
+            raise ValueError(
+                "a fixed cap needs threshold_flop (FLOP, or effective FLOP at 2022 algorithms "
+                "when measure = 'effective'; between 1e15 and 1e40)"
+            )
         if self.kind == "declining" and self.decline_ooms_per_year <= 0:
             raise ValueError("a declining cap needs decline_ooms_per_year > 0 (at most 2)")
         return self
@@ -118,7 +138,11 @@ class Enforcement(Frozen):
     """How well the pause is enforced against covert training (DESIGN §2 item 7)."""
 
     detection_hazard_per_year: float = Field(
-        0.3, ge=0.0, le=20.0, description="yearly hazard that an active covert project is caught"
+        0.3,
+        ge=0.0,
+        le=20.0,
+        description="yearly hazard that a covert project with the monitored footprint is caught "
+        "(larger projects are caught faster, smaller ones slower)",
     )
     chip_mechanism_coverage: float = Field(
         0.0,
@@ -130,8 +154,8 @@ class Enforcement(Frozen):
         1e7,
         ge=1e3,
         le=1e12,
-        description="cost of the smallest training run enforcement reliably sees; covert "
-        "training grows as a cap-sized run becomes cheaper than this",
+        description="cost (USD) of a covert cap-sized run at which the detection hazard is "
+        "detection_hazard_per_year; monitoring that sees smaller projects lowers it",
     )
 
 

@@ -109,10 +109,17 @@ def governance_step(
     decay: np.ndarray,
     dt: float,
 ) -> np.ndarray:
-    """One explicit Euler step of ``dGamma/dt = g_p [in force] + g_b - d Gamma``."""
-    return capacity + dt * (
-        np.where(in_force, growth_paused, 0.0) + growth_baseline - decay * capacity
-    )
+    """Exact step of ``dGamma/dt = g_p f + g_b - d Gamma`` over ``dt``.
+
+    ``in_force`` is the fraction ``f`` of the step during which the pause was in force (or a
+    boolean); the growth is held constant over the step and the linear equation solved
+    exactly, so the stock does not depend on the step size.
+    """
+    growth = growth_paused * np.asarray(in_force, dtype=float) + growth_baseline
+    keep = np.exp(-decay * dt)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gain = np.where(decay > 0, -np.expm1(-decay * dt) / decay, dt)
+    return capacity * keep + growth * gain
 
 
 def phased_by_governance(capacity: np.ndarray, psi: np.ndarray, u: np.ndarray) -> np.ndarray:

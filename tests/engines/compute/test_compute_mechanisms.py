@@ -65,8 +65,8 @@ def test_overhang_equals_hardware_plus_kept_budget_growth_in_closed_form():
     """With a frozen cap and fixed rates, the overhang after T years is
     T * (log10(2)/T_hw + phi_p * log10(G_spend)).
 
-    The cap freezes the largest run that exists when the pause starts (trained up to the step
-    before 2027.0); the lift is on 2031.0, so the last capped step, 2030.75, is 4 years later.
+    The cap freezes the largest run at the start, 2027.0, and the pause lifts at exactly
+    2031.0: the engine records the overhang released then.
     """
     params = sample_world(
         n=10,
@@ -80,7 +80,9 @@ def test_overhang_equals_hardware_plus_kept_budget_growth_in_closed_form():
         **PLAIN,
     )
     pol = software_pause(years=4.0)
-    got = overhang_at_lift(run_engine(params, pol), pol)
+    ds = run_engine(params, pol)
+    got = ds["episode_overhang"].isel(episode=0).values
+    assert np.allclose(ds["episode_end"].isel(episode=0).values, 2031.0)
     expected = 4.0 * (np.log10(2) / 2.5 + 0.5 * np.log10(2.0))
     assert np.allclose(got, expected, atol=1e-5)
 
@@ -169,21 +171,25 @@ def test_declining_cap_falls_at_its_rate():
 def test_forced_lift_fires_when_an_outsider_catches_up():
     from pausesim.policy import EndRule
 
-    params = sample_world(n=200, seed=8, **PLAIN)
+    # no algorithmic progress: the capped coalition stands still, so the crossing is clean
+    params = sample_world(n=200, seed=8, alg_halving_months=1e9, covert_share_max=0.0, **PLAIN)
     pol = software_pause(years=30.0).model_copy(
         update={"end": EndRule(duration_years=30.0, forced_margin_ooms=0.0)}
     )
     ds = run_engine(params, pol)
     lift = ds["lift_time"].values
     assert np.isfinite(lift).all() and (lift < 2057.0).all()
-    # at the lift, the best outsider has reached the coalition (on the previous step's state)
+    assert (ds["episode_reason"].isel(episode=0).values == 2).all()  # catch_up
+    # the lift is at the crossing: outsiders are behind the held coalition on the grid point
+    # before it and past it on the one after it
+    times = ds["time"].values
     for s in range(0, 200, 37):
-        t_prev = lift[s] - 0.25
-        cap_at = ds["capability"].isel(sample=s).sel(time=t_prev)
-        assert (
-            float(cap_at.sel(actor=["china", "rest_of_world"]).max())
-            >= float(cap_at.sel(actor="us_allies")) - 1e-5
-        )
+        k = int(np.searchsorted(times, lift[s] - 1e-9))
+        cap = ds["capability"].isel(sample=s)
+        held = float(cap.sel(actor="us_allies").isel(time=k - 1))
+        best_outsider = cap.sel(actor=["china", "rest_of_world"]).max("actor")
+        assert float(best_outsider.isel(time=k - 1)) < held
+        assert float(best_outsider.isel(time=k)) >= held - 1e-5
 
 
 def test_political_hazard_lift_times_follow_the_exponential_law():
@@ -199,9 +205,10 @@ def test_political_hazard_lift_times_follow_the_exponential_law():
     lifted = np.isfinite(waited)
     # Checked once per 0.25-year step from the step after the start: a geometric law whose
     # mean is dt / (1 - exp(-h dt)) (-> 1/h as dt -> 0).
-    dt = 0.25
+    # an event clock: exact exponential waiting times, whatever the step (mean 1/h)
     assert lifted.mean() == pytest.approx(1.0, abs=1e-3)
-    assert np.mean(waited[lifted]) == pytest.approx(dt / -np.expm1(-h * dt), rel=0.04)
+    assert np.mean(waited[lifted]) == pytest.approx(1.0 / h, rel=0.04)
+    assert np.median(waited[lifted]) == pytest.approx(np.log(2.0) / h, rel=0.05)
 
 
 def test_longer_pause_never_lowers_the_delay_when_outsiders_are_unaffected():
@@ -210,7 +217,12 @@ def test_longer_pause_never_lowers_the_delay_when_outsiders_are_unaffected():
     from pausesim.metrics.trajectory import crossing_time
 
     params = sample_world(
-        n=300, seed=12, opportunistic_spend_boost=0.0, brain_drain_per_year=0.0, **PLAIN
+        n=300,
+        seed=12,
+        opportunistic_spend_boost=0.0,
+        brain_drain_per_year=0.0,
+        covert_share_max=0.0,  # covert labs would lift the coalition's capability back up
+        **PLAIN,
     )
     t = TimeGrid().times
     base = crossing_time(run_engine(params, Policy.none())["frontier_capability"].values, t, 6.7)
@@ -227,30 +239,6 @@ def test_longer_pause_never_lowers_the_delay_when_outsiders_are_unaffected():
         d = np.nan_to_num(d, nan=np.inf)
         assert (d >= prev - 1e-6).all()
         prev = d
-
-
-def test_covert_training_grows_as_hardware_makes_cap_sized_runs_cheap():
-    from pausesim.policy import Enforcement
-
-    params = sample_world(n=200, seed=13, covert_share_max=0.1)
-    pol = software_pause(
-        years=25.0,
-        enforcement=Enforcement(detection_hazard_per_year=0.0, monitored_run_cost_usd=1e7),
-    )
-    ds = run_engine(params, pol)
-    share = ds["covert_share"].sel(actor="us_allies")
-    early = share.sel(time=2028.0).values
-    late = share.sel(time=2050.0).values
-    assert (late > early).all()
-    # detection ends covert projects
-    caught = run_engine(
-        params,
-        software_pause(
-            years=25.0,
-            enforcement=Enforcement(detection_hazard_per_year=20.0, monitored_run_cost_usd=1e7),
-        ),
-    )
-    assert caught["covert_share"].sel(actor="us_allies", time=2050.0).values.max() == 0.0
 
 
 def test_chip_mechanisms_suppress_covert_training():
@@ -299,19 +287,19 @@ def test_inference_gain_raises_deployed_capability_of_a_frozen_model():
     ds = run_engine(params, software_pause(years=5.0))
     us = ds.sel(actor="us_allies")
     bonus = (us["deployed_capability"] - us["capability"]).sel(time=2031.0).values
-    # the frozen model is the one trained before the pause, on 2026.75's hardware
+    # the frozen model is the one trained when the pause starts, on 2027.0's hardware
     hw = (
         us["hardware_price_performance"].sel(time=2031.0)
-        - us["hardware_price_performance"].sel(time=2026.75)
+        - us["hardware_price_performance"].sel(time=2027.0)
     ).values
     assert np.allclose(bonus, 0.5 * hw, atol=1e-4)
-    # ... and the metric reports it at the lift (the last capped step, 2031.75)
+    # ... and the metric reports it at the lift (the last grid point before it, 2031.75)
     from pausesim.metrics.trajectory import inference_gain_at_lift
 
     gain = inference_gain_at_lift(ds, software_pause(years=5.0))
     hw_lift = (
         us["hardware_price_performance"].sel(time=2031.75)
-        - us["hardware_price_performance"].sel(time=2026.75)
+        - us["hardware_price_performance"].sel(time=2027.0)
     ).values
     assert np.allclose(gain, 0.5 * hw_lift, atol=1e-4)
 

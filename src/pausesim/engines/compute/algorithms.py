@@ -53,10 +53,11 @@ def alg_growth(
     """Yearly growth of log10 efficiency per actor.
 
     The frontier rate scaled by the actor's research effort (:func:`research_effort`) and by
-    ``rho`` for a paused actor.
+    ``rho`` for a paused actor. ``paused`` may be the fraction of the step the actor was paused
+    (a pause that starts or ends inside the step): the rate is then the time average.
     """
     growth = rate * effort
-    growth *= np.where(paused, rate_during_pause, 1.0)
+    growth *= 1.0 - paused * (1.0 - rate_during_pause)
     return growth
 
 

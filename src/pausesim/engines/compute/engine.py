@@ -66,6 +66,18 @@ _SAMPLE_VARS = (
 )
 
 
+#: Pause events the engine records exactly (per sample and episode), beyond the trajectories.
+_EVENT_OUTPUTS = {
+    "episode_start": ("year", "when each pause episode started"),
+    "episode_end": ("year", "when each pause episode ended (NaN: in force at the grid's end)"),
+    "episode_reason": ("code", "why each episode ended (codes in the attribute 'reasons')"),
+    "episode_overhang": ("OOM", "compute the cap withheld from the coalition when it lifted"),
+    "defection_overhang": ("OOM", "compute the cap withheld from a defector when it left"),
+    "in_force_share": ("1", "share of the step from each grid point the pause was in force"),
+    "n_pauses": ("1", "number of pause episodes (re-pauses included)"),
+}
+
+
 @dataclass(frozen=True)
 class ComputeEngine:
     """Multi-actor compute-and-algorithms engine (DESIGN §2)."""
@@ -111,6 +123,8 @@ def _run(
     # Actor-major layout: per-actor quantities are (actor, sample), so reductions over actors
     # are element-wise operations on a few long rows.
     p = {k: (v.T.copy() if v.ndim == 2 else v) for k, v in sp.values.items()}
+    # Event clocks first, whatever the policy: every policy sees the same random numbers.
+    clocks = pause.EventClocks(rng, n)
 
     # -- outputs, time-major so each step writes a contiguous block -------------------------
     # Covert quantities are zeroed: only coalition members' covert sectors are written (step 5).
@@ -123,6 +137,8 @@ def _run(
         out[v] = np.empty((n_t, n), dtype=dtype)
     out["paused"] = np.zeros((n_t, n_act, n), dtype=bool)
     out["in_force"] = np.zeros((n_t, n), dtype=bool)
+    # share of [t_k, t_k+1) the pause was in force: known once step k+1 is done
+    out["in_force_share"] = np.zeros((n_t, n), dtype=dtype)
 
     # -- initial state ----------------------------------------------------------------------
     t_hw = p["hw_doubling_years"]
@@ -159,61 +175,151 @@ def _run(
     )
     culture = p["safety_culture"].copy()
     culture_ref = np.take_along_axis(culture, lead_research[None, :], axis=0)[0]
-    max_step = np.log10(p["max_scaleup_per_year"]) * dt
+    scaleup_rate = np.log10(p["max_scaleup_per_year"])  # OOM/yr
+    max_step = scaleup_rate * dt
     loophole = p["cap_loophole_ooms"]
     outsourcing = p["covert_outsourcing_fraction"]
-    chip_coverage = policy.enforcement.chip_mechanism_coverage * (1.0 - outsourcing)
+    enf = policy.enforcement
+    covert_target = covert.undetected_share(
+        p["covert_share_max"], enf.chip_mechanism_coverage, outsourcing
+    )
+    log_monitored = np.log10(enf.monitored_run_cost_usd)
     log_delta = alignment.log_relevance(p["subfrontier_relevance"])
+    effective_cap = policy.cap.measure == "effective"
 
     capability = run + efficiency - e_ref
     floor = alignment.feedback_floor(alg_rate)
     anchor = alignment.feedback_anchor(alg_rate)
     aligned = alignment.initial_alignment(capability, p["initial_alignment_gap_ooms"])
     capacity = np.zeros(n)  # governance capacity
+    sigma = np.zeros((n_act, n))  # covert budget share of each actor
 
-    # pause state, per sample: a pause can lift at different times and come back (re-pause)
-    state = pause.PauseState.new(policy, n)
-    covert_alive = np.ones((n_act, n), dtype=bool)
+    # pause state, per sample: episodes with exact start and end times and their reasons
+    state = pause.PauseState(policy, clocks, n)
+    released_at = np.full((n_act, n), np.nan)  # when an actor's cap went away (this step)
+    binding = np.zeros((n_act, n), dtype=bool)
     access_at_bind = access.copy()
-    monitored = np.log10(policy.enforcement.monitored_run_cost_usd)
-    any_paused = False
+    defection_overhang = np.full((n_act, n), np.nan)
+    gov_args = {
+        "phased_lift": p["governance_phased_lift"],
+        "governance_ramp": p["governance_ramp_ooms_per_year"],
+    }
+    t_prev = times[0]
+    in_force_prev = np.zeros(n, dtype=bool)
+    efficiency_prev = efficiency
+    budget_prev, access_prev = budget, access
+    rate_paused = rate_free = np.zeros((n_act, n))
+
+    def unpaused_growth(chip_slow) -> np.ndarray:
+        """Yearly budget growth of every actor if nobody were paused."""
+        return spending.budget_growth(
+            log_growth,
+            log_boost,
+            np.zeros((n_act, n), dtype=bool),
+            np.zeros(n, dtype=bool),
+            p["paused_spend_growth_fraction"],
+            chip_slow,
+        )
+
+    def measured(physical: np.ndarray, eff: np.ndarray) -> np.ndarray:
+        """A run in the cap's measure: physical FLOP, or effective FLOP at 2022 algorithms."""
+        return physical + eff if effective_cap else physical
+
+    def feasible_at(t_at, paused_until_then: bool) -> np.ndarray:
+        """Feasible compute at ``t_at`` inside the step, on its kinked path.
+
+        Budgets grow at the paused rate before a lift at ``t_at`` (or at the unpaused rate
+        before a start); price-performance grows linearly over the step.
+        """
+        if k == 0:
+            return feasible
+        rate = rate_paused if paused_until_then else rate_free
+        b = np.minimum(budget_prev + rate * (t_at - t_prev), budget)
+        return b + pause.interpolate(access_prev, access, t_prev, t, t_at)
+
+    def overhang_at(rows, t_at, members) -> np.ndarray:
+        """Compute the cap withheld from ``members`` at ``t_at`` (OOM, max over members)."""
+        f = feasible_at(t_at, True)
+        e = pause.interpolate(efficiency_prev, efficiency, t_prev, t, t_at)
+        held = measured(f, e) - (state.cap_at_lift + loophole)
+        held = np.where(members, np.maximum(held, 0.0), -np.inf).max(axis=0)
+        return np.where(rows, np.maximum(held, 0.0), np.nan)
 
     for k in range(n_t):
         t = times[k]
-        u_politics = rng.random(n)
-        u_governance = rng.random(n)
-        # detection draws exist only once a pause can be in force
-        pausable = not policy.is_none and t >= policy.start_year - 1e-9
-        u_detect = rng.random((n_act, n)) if pausable else None
         coalition = member[k]
+        has_members = coalition.any()
 
-        # 1. pause state: start, lift rules on last step's state, re-pause, cap --------------
-        if state.due(t):
-            state.begin(t, run)
-        elif state.started:
-            state.advance(
-                t,
+        # 1. scheduled pause events in (t_prev, t]: start, fixed end, politicised lift, the
+        #    last defection; each at its own time inside the step ---------------------------
+        begin_t = np.full(n, np.nan)
+        if not policy.is_none and has_members:
+            pending = ~state.in_force & (state.episode < 0)
+            if pending.any() and t >= policy.start_year - 1e-9:
+                # the start, or the first join after it that gives the coalition a member
+                joins = pause.change_times(policy, sp.actors, t_prev, t, "join")
+                was_empty = k > 0 and not member[k - 1].any()
+                joined = joins[np.isfinite(joins)]
+                t0 = max(policy.start_year, joined.max()) if was_empty and joined.size else None
+                t0 = policy.start_year if t0 is None else t0
+                if k > 0:
+                    t0 = max(t0, t_prev)
+                begin_t = np.where(pending, t0, np.nan)
+                state.begin(pending, begin_t)
+        lift_t, lift_reason = state.scheduled_lift_times()
+        defect = pause.change_times(policy, sp.actors, t_prev, t, "leave")
+        if state.in_force.any() and not has_members:
+            # the last member left: the episode ends when it did
+            t_empty = np.nanmax(defect) if np.isfinite(defect).any() else t
+            empty = state.in_force & (t_empty < lift_t)
+            lift_t = np.where(empty, t_empty, lift_t)
+            lift_reason = np.where(empty, pause.REASON["coalition_empty"], lift_reason)
+        scheduled = state.in_force & (lift_t <= t + 1e-9)
+        lifted_now = np.zeros(n, dtype=bool)
+        for code in np.unique(lift_reason[scheduled]):
+            rows = scheduled & (lift_reason == code)
+            state.lift(rows, lift_t, int(code), capacity=capacity, **gov_args)
+            lifted_now |= rows
+        if k > 0 and state.started and has_members:
+            # a re-pause: its clock runs on capacity, which decays predictably while no pause
+            # is in force, so its time inside the step is known now
+            unpaused = governance.governance_step(
+                capacity,
+                0.0,
+                p["governance_growth_paused"],
+                p["governance_growth_baseline"],
+                p["governance_decay"],
                 dt,
-                run=run,
-                coalition_capability=_best(capability, coalition),
-                outsider_capability=_best(capability, ~coalition),
-                alignment=_best(aligned, coalition),
-                capacity=capacity,
-                phased_lift=p["governance_phased_lift"],
-                governance_ramp=p["governance_ramp_ooms_per_year"],
-                repause_hazard=p["repause_hazard"],
-                u_politics=u_politics,
-                u_governance=u_governance,
             )
-        cap = state.cap(t)
-        in_force = state.in_force
-        paused = in_force & coalition[:, None]
-        # A pause is in effect only while someone is in the coalition (joiners may come later,
-        # members may all defect).
-        active = in_force & coalition.any()
-        # Loopholes: members' legal labs get l_cap OOM past whatever cap applies to them, also
-        # while a phased lift raises it (so the lift never tightens their runs).
-        actor_cap = np.where(coalition[:, None], cap + loophole, np.inf)
+            again, t_again = state.repause_due(
+                t_prev, t, capacity, unpaused, p["repause_hazard"], ~lifted_now
+            )
+            if again.any():
+                state.begin(again, t_again)
+                begin_t = np.where(again, t_again, begin_t)
+        # In force for the step's rates: at the step's midpoint. For the cap: at its end.
+        mid = t - 0.5 * dt if k > 0 else t
+        starts_late = np.isfinite(begin_t) & (begin_t > mid)
+        in_force_mid = (state.in_force & ~starts_late) | (lifted_now & (lift_t > mid))
+        paused = in_force_mid & coalition[:, None]
+        in_force = state.in_force & has_members
+        # time the pause was in force during the step (governance grows in proportion)
+        start_in_step = np.where(np.isfinite(begin_t), begin_t, t_prev)
+        end_in_step = np.where(lifted_now, lift_t, t)
+        f_in_force = (
+            np.clip(end_in_step - np.maximum(start_in_step, t_prev), 0.0, dt) / dt
+            if k > 0
+            else in_force.astype(float)
+        )
+        f_in_force = np.where(state.in_force | lifted_now, f_in_force, 0.0)
+        if lifted_now.any():
+            released_at = np.where(lifted_now & coalition[:, None], lift_t, released_at)
+        # a defector's cap ends when it leaves
+        leaving = np.isfinite(defect)
+        if leaving.any() and state.started:
+            was_capped = in_force_prev | lifted_now
+            rows = leaving[:, None] & was_capped[None, :]
+            released_at = np.where(rows, defect[:, None], released_at)
 
         if k > 0:
             # 2. hardware ---------------------------------------------------------------------
@@ -241,25 +347,34 @@ def _run(
                 if policy.chip_production_paused and any_paused
                 else 0.0
             )
+            # Budgets and algorithms grow at the time average of their paused and unpaused rates
+            # over the step, so a start or end inside the step counts for its exact share.
+            touched = (f_in_force > 0)[None, :] & coalition[:, None]
             growth = spending.budget_growth(
                 log_growth,
                 log_boost,
-                paused,
-                pausing,
+                touched,
+                touched.any(axis=0),
                 p["paused_spend_growth_fraction"],
                 chip_slow,
             )
+            partial = (f_in_force > 0) & (f_in_force < 1)
+            rate_paused = growth.copy()  # (yearly rates; ``growth`` is updated in place below)
+            rate_free = (
+                unpaused_growth(chip_slow) if (partial.any() or touched.any()) else rate_paused
+            )
+            if partial.any():
+                growth = np.where(partial, rate_free + f_in_force * (growth - rate_free), growth)
             ceiling = ceiling0 + ceiling_slope * (t - times[0])
             growth *= dt
             growth += budget
             budget = np.minimum(growth, np.maximum(ceiling, budget), out=growth)
             feasible = budget + access
-        # ... and the largest legal run (scale-up limit and cap).
-        run = training.largest_run(feasible, run, max_step if k > 0 else np.inf, actor_cap)
 
-        if k > 0:
             # 4. algorithms and brain drain ---------------------------------------------------
-            growth = algorithms.alg_growth(alg_rate, effort, paused, p["alg_rate_during_pause"])
+            growth = algorithms.alg_growth(
+                alg_rate, effort, f_in_force * coalition[:, None], p["alg_rate_during_pause"]
+            )
             growth *= dt
             efficiency = efficiency + growth
             efficiency += algorithms.diffusion(efficiency, lead_kept, catch_up)
@@ -275,48 +390,136 @@ def _run(
                 effort[:, pausing] = algorithms.research_effort(
                     moved, research_ref[pausing], p["research_elasticity"][pausing]
                 )
+        else:
+            any_paused = paused.any()
+
+        # 3b. the largest legal run: scale-up limit (from the release time for a cap that
+        #     went away inside the step), the cap in its measure, loopholes ------------------
+        if k > 0:
+            scale = np.where(
+                binding & np.isfinite(released_at), scaleup_rate * (t - released_at), max_step
+            )
+        else:
+            scale = np.inf
+        unconstrained = training.largest_run(feasible, run, scale, np.inf)
+        began = np.isfinite(begin_t)
+        if began.any():
+            # a frozen cap holds the frontier run at the start, interpolated inside the step
+            if k > 0:
+                at_start = np.minimum(
+                    feasible_at(begin_t, False), run + scaleup_rate * (begin_t - t_prev)
+                )
+                e_start = pause.interpolate(efficiency_prev, efficiency, t_prev, t, begin_t)
+                frozen_at = measured(at_start, e_start).max(axis=0)
+            else:
+                frozen_at = measured(unconstrained, efficiency).max(axis=0)
+            state.freeze(began, frozen_at)
+        cap = state.cap(t)
+        # Loopholes: members' legal labs get l_cap OOM past whatever cap applies to them, also
+        # while a phased lift raises it (so the lift never tightens their runs).
+        limit = cap + loophole
+        actor_cap = np.where(
+            coalition[:, None], limit - efficiency if effective_cap else limit, np.inf
+        )
+        run = np.minimum(unconstrained, actor_cap)
+        if lifted_now.any():
+            state.record_overhang(
+                lifted_now, overhang_at(lifted_now, lift_t, (coalition | leaving)[:, None])
+            )
+        if leaving.any() and state.started:
+            for j in np.flatnonzero(leaving):
+                rows = np.isfinite(released_at[j]) & np.isnan(defection_overhang[j])
+                if rows.any():
+                    fj = feasible_at(defect[j], True)[j]
+                    ej = pause.interpolate(efficiency_prev[j], efficiency[j], t_prev, t, defect[j])
+                    # (the cap in force when it left; the last member's leaving lifts it)
+                    cap_j = np.where(state.in_force, state.cap(defect[j]), state.cap_at_lift)
+                    cap_j = cap_j + loophole[j]
+                    held = np.maximum(measured(fj, ej) - cap_j, 0.0)
+                    defection_overhang[j] = np.where(rows, held, defection_overhang[j])
 
         # 5. covert sector, inference, frontier -------------------------------------------------
         outsiders = ~coalition
         outsourced = (access[outsiders] if outsiders.any() else access).max(axis=0)
-        if state.started:
-            covert_alive &= ~paused | covert.survives_detection(
-                u_detect, policy.enforcement.detection_hazard_per_year, dt
-            )
         legal_e = run + efficiency
         # Only coalition members can be paused, so only their covert sectors can hold compute:
         # the covert sector is computed for members alone and the frontier is shared among the
         # legal labs and those covert sectors (units of ``sector_e``).
         covert_rows = coalition  # actors that can have a covert sector this step
-        if paused.any():
-            covert_price = outsourcing * outsourced + (1.0 - outsourcing) * access[covert_rows]
-            member_sigma = np.where(
-                paused[covert_rows] & covert_alive[covert_rows],
-                covert.covert_share(
-                    p["covert_share_max"],
-                    p["covert_logistic_width_ooms"],
-                    cap,
-                    covert_price,
-                    monitored,
-                    chip_coverage,
-                ),
+        if k > 0 and (paused.any() or sigma.any()):
+            covert_price = outsourcing * outsourced + (1.0 - outsourcing) * access
+            # each covert project trains past the cap: its footprint is a cap-sized run's cost
+            # (no cap, no reason to hide: a lifted or non-member actor has no covert sector)
+            capped = paused & np.isfinite(actor_cap)
+            footprint = np.where(capped, actor_cap - covert_price, log_monitored)
+            hazard = covert.detection_hazard(
+                footprint,
+                enf.detection_hazard_per_year,
+                log_monitored,
+                p["covert_visibility_exponent"],
+            )
+            sigma = np.where(
+                capped,
+                covert.step_share(sigma, covert_target, p["covert_formation_per_year"], hazard, dt),
                 0.0,
             )
-            member_covert_e = np.log10(member_sigma)
+        else:
+            sigma = np.zeros((n_act, n))
+        member_covert_e = None
+        if sigma.any():
+            covert_price = outsourcing * outsourced + (1.0 - outsourcing) * access
+            with np.errstate(divide="ignore"):
+                member_covert_e = np.log10(sigma[covert_rows])
             member_covert_e += budget[covert_rows]
-            member_covert_e += covert_price
+            member_covert_e += covert_price[covert_rows]
             member_covert_e += efficiency[covert_rows]
             member_covert_e -= p["covert_alg_penalty_ooms"]
-            out["covert_share"][k, covert_rows] = member_sigma
-            sector_e = np.concatenate([legal_e, member_covert_e])
-            best_e = legal_e.copy()
-            best_e[covert_rows] = np.maximum(legal_e[covert_rows], member_covert_e)
-            sector_culture = np.concatenate(
-                [culture, np.broadcast_to(p["covert_safety_culture"], member_covert_e.shape)]
-            )
+            out["covert_share"][k, covert_rows] = sigma[covert_rows]
         else:  # no covert sector anywhere: legal labs only
             covert_rows = np.zeros(n_act, dtype=bool)
-            sector_e, best_e, sector_culture = legal_e, legal_e, culture
+
+        units = (member_covert_e, covert_rows, culture, p["covert_safety_culture"])
+        sector_e, best_e, sector_culture = _frontier_units(legal_e, *units)
+        if not policy.is_none:
+            # catch-up, found at its crossing inside the step; the run is released from then,
+            # so the state at t already holds the lift
+            floor_t = np.where(np.isfinite(begin_t), begin_t, t_prev)
+            capability = best_e - e_ref
+            rows, t_state, reason = state.state_lifts(
+                t_prev,
+                t,
+                floor=floor_t,
+                coalition_capability=_best(capability, coalition),
+                outsider_capability=_best(capability, ~coalition),
+            )
+            rows &= state.in_force
+            if rows.any() and k > 0:
+                for code in np.unique(reason[rows]):
+                    sel = rows & (reason == code)
+                    state.lift(sel, t_state, int(code), capacity=capacity, **gov_args)
+                state.record_overhang(rows, overhang_at(rows, t_state, coalition[:, None]))
+                # in force for only part of the step (governance grows for that part) ...
+                part = np.clip(t_state - np.maximum(start_in_step, t_prev), 0.0, dt) / dt
+                f_in_force = np.where(rows, part, f_in_force)
+                # ... and budgets and algorithms grew at their unpaused rates after the lift
+                rest = np.where(rows, t - t_state, 0.0)
+                budget = budget + rest * (rate_free - rate_paused)
+                members = coalition[:, None] & rows[None, :]
+                efficiency = efficiency + rest * members * (
+                    algorithms.alg_growth(alg_rate, effort, 0.0, p["alg_rate_during_pause"])
+                    - algorithms.alg_growth(alg_rate, effort, 1.0, p["alg_rate_during_pause"])
+                )
+                feasible = budget + access
+                cap = state.cap(t)
+                limit = cap + loophole
+                actor_cap = np.where(
+                    coalition[:, None], limit - efficiency if effective_cap else limit, np.inf
+                )
+                released = rows[None, :] & coalition[:, None]
+                grown = np.minimum(feasible, run + scaleup_rate * (t - t_state))
+                run = np.where(released, np.minimum(grown, actor_cap), run)
+                legal_e = run + efficiency
+                sector_e, best_e, sector_culture = _frontier_units(legal_e, *units)
         capability = best_e - e_ref
         frontier_k = capability.max(axis=0)
         shares = frontier.frontier_shares(sector_e)
@@ -324,6 +527,7 @@ def _run(
 
         binding = np.isfinite(actor_cap) & (run < feasible - 1e-12)
         access_at_bind = np.where(binding, access_at_bind, access)
+        released_at = np.full((n_act, n), np.nan)
 
         # 6. alignment research and governance capacity ----------------------------------------
         if k > 0:
@@ -353,12 +557,28 @@ def _run(
             )
             capacity = governance.governance_step(
                 capacity,
-                active,
+                f_in_force,
                 p["governance_growth_paused"],
                 p["governance_growth_baseline"],
                 p["governance_decay"],
                 dt,
             )
+
+        # 7. state events at the end of the step: alignment target, re-pause -----------------
+        if not policy.is_none:
+            floor_t = np.where(np.isfinite(begin_t), begin_t, t_prev)
+            rows, t_state, reason = state.state_lifts(
+                t_prev, t, floor=floor_t, alignment=_best(aligned, coalition)
+            )
+            rows &= state.in_force
+            for code in np.unique(reason[rows]):
+                sel = rows & (reason == code)
+                state.lift(sel, t_state, int(code), capacity=capacity, **gov_args)
+            if rows.any():
+                state.record_overhang(rows, overhang_at(rows, t_state, coalition[:, None]))
+                # the run at t was capped by the stock's own progress: it is released from the
+                # lift time at the next step
+                released_at = np.where(rows & coalition[:, None], t_state, released_at)
         actor_share = legal_share.copy()
         actor_share[covert_rows] += covert_shares
 
@@ -389,12 +609,41 @@ def _run(
         )
         o["governance"][k] = capacity
         o["cap"][k] = cap
-        o["paused"][k] = paused
-        o["in_force"][k] = active
+        o["paused"][k] = in_force[None, :] & coalition[:, None]
+        o["in_force"][k] = in_force
+        if k > 0:
+            o["in_force_share"][k - 1] = np.where(has_members, f_in_force, 0.0)
+        if k == n_t - 1:  # (the last step: as at the end of the grid)
+            o["in_force_share"][k] = in_force
+        t_prev = t
+        in_force_prev = in_force
+        efficiency_prev = efficiency
+        budget_prev, access_prev = budget, access
+    state.finish()
     out["in_coalition"] = np.broadcast_to(member[:, :, None], (n_t, n_act, n))
     out["lift_time"] = state.first_lift
     out["n_pauses"] = state.n_pauses
+    out["episode_start"] = state.starts
+    out["episode_end"] = state.ends
+    out["episode_reason"] = state.reasons
+    out["episode_overhang"] = state.overhang
+    out["defection_overhang"] = defection_overhang.T
     return out
+
+
+def _frontier_units(legal_e, member_covert_e, covert_rows, culture, covert_culture):
+    """The units that share the frontier: legal labs, then the members' covert sectors.
+
+    Returns their effective compute, each actor's best unit, and their safety culture.
+    """
+    if member_covert_e is None:
+        return legal_e, legal_e, culture
+    best_e = legal_e.copy()
+    best_e[covert_rows] = np.maximum(legal_e[covert_rows], member_covert_e)
+    sector_culture = np.concatenate(
+        [culture, np.broadcast_to(covert_culture, member_covert_e.shape)]
+    )
+    return np.concatenate([legal_e, member_covert_e]), best_e, sector_culture
 
 
 def _alignment_gap(shares: np.ndarray, capability: np.ndarray, aligned: np.ndarray):
@@ -425,11 +674,16 @@ def _to_dataset(out: dict, p: SampledParams, policy: Policy, grid: TimeGrid) -> 
         "actor": list(p.actors),
         "sector": list(SECTORS),
         "time": grid.times,
+        "episode": np.arange(pause.MAX_EPISODES),
     }
     data = {}
     for name, arr in out.items():
         if name in ("lift_time", "n_pauses"):
             data[name] = (("sample",), arr)
+        elif name.startswith("episode_"):
+            data[name] = (("sample", "episode"), arr)
+        elif name == "defection_overhang":
+            data[name] = (("sample", "actor"), arr)
         elif arr.ndim == 2:
             data[name] = (("sample", "time"), arr.T)
         elif arr.ndim == 3:  # (time, actor, sample)
@@ -439,5 +693,10 @@ def _to_dataset(out: dict, p: SampledParams, policy: Policy, grid: TimeGrid) -> 
     ds = xr.Dataset(data, coords=coords)
     core = ds["capability"].values
     ds["sample_failed"] = (("sample",), ~np.isfinite(core).all(axis=(1, 2)))
+    for name, (unit, desc) in _EVENT_OUTPUTS.items():
+        ds[name].attrs.update(units=unit, description=desc)
+    ds["episode_reason"].attrs["reasons"] = ", ".join(
+        f"{code}={name}" for code, name in pause.LIFT_REASONS.items()
+    )
     ds.attrs.update(engine="compute", policy=policy.name, n_failed=int(ds["sample_failed"].sum()))
     return annotate(ds)

@@ -343,8 +343,8 @@ PARAMETERS: tuple[Parameter, ...] = (
         "covert_share_max",
         "sigma_max",
         "1",
-        "Largest share of a paused actor's frontier budget that moves to covert training "
-        "(illegal labs, runs outsourced abroad) once enforcement cannot watch cap-sized runs.",
+        "Share of a paused actor's frontier budget that would move to covert training "
+        "(illegal labs, runs outsourced abroad) if no project were ever detected.",
         LogNormal(p5=0.01, p95=0.2),
         (0.0, 1.0),
         "Assumption; Dean (AI-Pause-Model) puts black-site hardware at 0.2-4% each; the essay: "
@@ -352,15 +352,27 @@ PARAMETERS: tuple[Parameter, ...] = (
         "covert",
     ),
     _P(
-        "covert_logistic_width_ooms",
-        "w_cov",
-        "OOM",
-        "Width of the logistic rise of the covert share with the cost of a cap-sized run "
-        "falling below what enforcement can watch.",
-        Uniform(low=0.25, high=1.0),
-        (0.01, 5.0),
-        "Assumption; the essay: 'harder and harder to enforce the pause as time passes, since "
-        "training hardware is increasingly cheap and miniaturized'",
+        "covert_formation_per_year",
+        "r_cov",
+        "1/yr",
+        "Rate at which covert projects form in a paused actor, toward the share sigma_max "
+        "(1 / the time it takes to set one up: hardware, a site or a foreign host, staff).",
+        LogNormal(p5=0.2, p95=2.0),
+        (0.0, 20.0),
+        "Assumption: covert projects take months to a few years to set up; the essay: "
+        "'Illegal AI labs develop inside pause countries'",
+        "covert",
+    ),
+    _P(
+        "covert_visibility_exponent",
+        "alpha_cov",
+        "1",
+        "How the detection hazard grows with a covert project's footprint, the cost of a "
+        "cap-sized run: h = h_mon (C / C_mon) ** alpha; 1 = proportional to chips and power.",
+        Uniform(low=0.5, high=1.5),
+        (0.0, 3.0),
+        "Assumption: signatures (power draw, chip purchases, staff) scale with spending; "
+        "sub-linear if projects split and hide, super-linear if large sites are conspicuous",
         "covert",
     ),
     _P(

@@ -1,17 +1,48 @@
-"""Where the pause acts: coalition membership, the training cap and the lift rules (DESIGN §3).
+"""Where the pause acts: coalition membership, the cap, and pause episodes (DESIGN §3).
 
-All functions are vectorized over samples; membership is deterministic in time, while lifts
-can differ per sample (forced and politicised lifts depend on the sampled world).
+A pause is a sequence of *episodes* per sample. Each has an exact start and end time and the
+reason it ended (:data:`LIFT_REASONS`), recorded whatever the time step:
+
+- **scheduled events** are known at the start of a step and take effect at their own time
+  inside it: the policy's start (or the first join that makes the coalition non-empty), the
+  fixed duration, a politicised lift, and the last member's defection;
+- **state events** depend on the trajectory and are found at the end of the step by linear
+  interpolation of the crossing: catch-up (an outsider within ``forced_margin_ooms`` of the
+  coalition's best model), the alignment target, and a re-pause;
+- **hazards are event clocks**: each episode draws a unit exponential from a stream keyed by
+  (chunk, mechanism, episode number) (:class:`EventClocks`) and the event happens when the
+  integrated hazard reaches it, so policies that differ in timing see the same clocks
+  (common random numbers), and an event's time does not move with the step.
+
+The cap counts either physical training FLOP or effective FLOP at 2022 algorithms
+(``policy.cap.measure``); :meth:`PauseState.cap` returns it in the policy's measure and the
+engine converts it to a physical limit per actor. Arrays are ``(sample,)`` unless stated.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from pausesim.mechanisms import governance
 from pausesim.policy import Policy
+
+#: Why an episode ended (code -> name); stored as small integers in the outputs.
+LIFT_REASONS: dict[int, str] = {
+    0: "none",
+    1: "duration",
+    2: "catch_up",
+    3: "politicised",
+    4: "alignment_target",
+    5: "coalition_empty",
+    6: "in_force_at_end",
+}
+REASON = {name: code for code, name in LIFT_REASONS.items()}
+
+#: Episodes recorded per sample; later ones are counted in ``n_pauses`` but not stored.
+MAX_EPISODES = 8
+
+_EPS = 1e-9
 
 
 def membership(policy: Policy, actors: tuple[str, ...], times: np.ndarray) -> np.ndarray:
@@ -24,26 +55,74 @@ def membership(policy: Policy, actors: tuple[str, ...], times: np.ndarray) -> np
     for a in policy.coalition.members:
         member[:, index[a]] = True
     for join in policy.coalition.joins:
-        member[times >= join.year - 1e-9, index[join.actor]] = True
+        member[times >= join.year - _EPS, index[join.actor]] = True
     for leave in policy.coalition.defections:
-        member[times >= leave.year - 1e-9, index[leave.actor]] = False
+        member[times >= leave.year - _EPS, index[leave.actor]] = False
     return member
 
 
-def initial_cap(policy: Policy, largest_run: np.ndarray) -> np.ndarray:
-    """Cap (log10 FLOP) when the pause starts, per sample.
+def change_times(
+    policy: Policy, actors: tuple[str, ...], t0: float, t1: float, kind: str
+) -> np.ndarray:
+    """Per actor, the year in ``(t0, t1]`` it joins (``kind="join"``) or leaves; NaN if none."""
+    out = np.full(len(actors), np.nan)
+    changes = policy.coalition.joins if kind == "join" else policy.coalition.defections
+    for c in changes:
+        if t0 + _EPS < c.year <= t1 + _EPS:
+            out[actors.index(c.actor)] = c.year
+    return out
 
-    ``fixed``: the threshold. ``frozen``: the largest run of any actor at the start.
-    ``declining``: the threshold if set, else the frozen frontier.
+
+class EventClocks:
+    """Unit random numbers per (mechanism, episode, sample), independent of the policy.
+
+    The keys are drawn from the chunk's event generator once, before anything else, so every
+    policy run on the chunk gets the same keys; the numbers of episode ``j`` of a mechanism
+    come from ``SeedSequence([key, j])``, whenever that episode happens.
     """
-    frozen = largest_run.max(axis=0)
+
+    MECHANISMS = ("politics", "repause", "phased")
+
+    def __init__(self, rng: np.random.Generator, n: int):
+        keys = rng.integers(0, 2**63 - 1, size=len(self.MECHANISMS))
+        self._keys = dict(zip(self.MECHANISMS, (int(k) for k in keys), strict=True))
+        self._n = n
+        self._cache: dict[tuple[str, int], np.ndarray] = {}
+
+    def _draw(self, mechanism: str, episode: int) -> np.ndarray:
+        key = (mechanism, episode)
+        if key not in self._cache:
+            seq = np.random.SeedSequence([self._keys[mechanism], episode])
+            gen = np.random.Generator(np.random.PCG64(seq))
+            self._cache[key] = gen.random(self._n)
+        return self._cache[key]
+
+    def uniform(self, mechanism: str, episodes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """U(0, 1) of ``mechanism`` for samples ``rows`` in their episodes ``episodes``."""
+        out = np.empty(len(rows))
+        for j in np.unique(episodes):
+            pick = episodes == j
+            out[pick] = self._draw(mechanism, int(j))[rows[pick]]
+        return out
+
+    def exponential(self, mechanism: str, episodes: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """Unit exponentials (``-log(1 - U)``) for samples ``rows`` in ``episodes``."""
+        return -np.log1p(-self.uniform(mechanism, episodes, rows))
+
+
+def initial_cap(policy: Policy, measured_frontier: np.ndarray) -> np.ndarray:
+    """Cap level when an episode starts, in the policy's measure (log10), per sample.
+
+    ``fixed``: the threshold. ``frozen``: the frontier run at the start (``measured_frontier``,
+    the largest run in the cap's measure). ``declining``: the threshold if set, else frozen.
+    """
     threshold = policy.cap.log10_threshold
     if policy.cap.kind == "fixed" or (policy.cap.kind == "declining" and threshold is not None):
-        return np.full_like(frozen, threshold)
-    return frozen
+        return np.full(measured_frontier.shape, threshold)
+    return measured_frontier.astype(float)
 
 
-def cap_in_force(policy: Policy, cap0: np.ndarray, years_since_start: float) -> np.ndarray:
+def cap_in_force(policy: Policy, cap0: np.ndarray, years_since_start: np.ndarray) -> np.ndarray:
     """Cap while the pause is in force: constant, or lowered by ``decline_ooms_per_year``."""
     if policy.cap.kind == "declining":
         return cap0 - policy.cap.decline_ooms_per_year * years_since_start
@@ -53,167 +132,260 @@ def cap_in_force(policy: Policy, cap0: np.ndarray, years_since_start: float) -> 
 def cap_after_lift(
     cap_at_lift: np.ndarray, years_since_lift: np.ndarray, phased: np.ndarray, ramp: np.ndarray
 ) -> np.ndarray:
-    """Cap after the lift: gone (abrupt) or rising log-linearly by ``ramp`` OOM/yr (phased).
-
-    ``phased`` and ``ramp`` are per sample: governance capacity can turn an abrupt lift into a
-    phased one.
-    """
+    """Cap after the lift: gone (abrupt) or rising log-linearly by ``ramp`` OOM/yr (phased)."""
     return np.where(phased, cap_at_lift + ramp * years_since_lift, np.inf)
 
 
-def lift_now(
-    policy: Policy,
-    *,
-    in_force: np.ndarray,
-    started_at: np.ndarray,
-    t_next: float,
-    dt: float,
-    coalition_capability: np.ndarray,
-    outsider_capability: np.ndarray,
-    u_politics: np.ndarray,
-    alignment: np.ndarray | None = None,
-) -> np.ndarray:
-    """Which samples lift the pause at ``t_next``; the first rule to fire lifts it.
+def crossing(prev: np.ndarray, now: np.ndarray, t0: float, t1: float, floor: np.ndarray):
+    """Time in ``[floor, t1]`` where ``prev -> now`` (linear over the step) first reaches 0.
 
-    Rules (DESIGN §3 and §10): a fixed duration since this pause episode ``started_at``;
-    forced when an outsider comes within ``forced_margin_ooms`` of the coalition's best model;
-    a politicised lift with yearly hazard ``political_lift_hazard_per_year``, drawn from
-    ``u_politics`` and independent of the state of safety research; and the coalition's
-    alignment stock reaching ``alignment_target``.
+    Used where ``now >= 0``; a series already at or above 0 at the start crosses at ``floor``.
     """
-    end = policy.end
-    fire = np.zeros_like(in_force)
-    if np.isfinite(end.duration_years):
-        fire |= t_next >= started_at + end.duration_years - 1e-9
-    if end.forced_margin_ooms is not None:
-        # (an empty coalition has no capability to defend: the rule does not fire)
-        fire |= np.isfinite(coalition_capability) & (
-            outsider_capability >= coalition_capability - end.forced_margin_ooms
-        )
-    if end.political_lift_hazard_per_year > 0:
-        fire |= u_politics < -np.expm1(-end.political_lift_hazard_per_year * dt)
-    if end.alignment_target is not None and alignment is not None:
-        fire |= alignment >= end.alignment_target
-    return fire & in_force
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.where(now > prev, -prev / (now - prev), 0.0)
+    t = t0 + np.clip(np.nan_to_num(frac, nan=1.0), 0.0, 1.0) * (t1 - t0)
+    t = np.where(prev >= 0.0, t0, t)
+    return np.clip(t, floor, t1)
+
+
+def interpolate(prev: np.ndarray, now: np.ndarray, t0: float, t1: float, t: np.ndarray):
+    """Linear interpolation at ``t`` between ``prev`` at ``t0`` and ``now`` at ``t1``."""
+    if t1 <= t0:
+        return np.asarray(now, dtype=float)
+    return prev + (now - prev) * ((t - t0) / (t1 - t0))
 
 
 @dataclass
 class PauseState:
-    """Per-sample state of the pause: episodes in force, lifts (abrupt or phased) and the cap.
-
-    A pause starts for every sample at the policy's start year; each sample then lifts on its
-    own (:func:`lift_now`), a lift may be made phased by governance capacity, and a lifted
-    sample may re-pause (a new episode under the same rules). Arrays are ``(sample,)``.
-    """
+    """Per-sample pause episodes, the cap, and the event clocks (see the module docstring)."""
 
     policy: Policy
-    started: bool
-    in_force: np.ndarray
-    episode_start: np.ndarray
-    cap0: np.ndarray
-    cap_at_lift: np.ndarray
-    last_lift: np.ndarray
-    first_lift: np.ndarray
-    phased: np.ndarray
-    ramp: np.ndarray
-    n_pauses: np.ndarray
+    clocks: EventClocks
+    n: int
+    started: bool = False
+    in_force: np.ndarray = field(init=False)
+    episode: np.ndarray = field(init=False)  #: index of the current or last episode (-1: none)
+    episode_start: np.ndarray = field(init=False)
+    cap0: np.ndarray = field(init=False)
+    cap_at_lift: np.ndarray = field(init=False)
+    last_lift: np.ndarray = field(init=False)
+    phased: np.ndarray = field(init=False)
+    ramp: np.ndarray = field(init=False)
+    political_due: np.ndarray = field(init=False)
+    repause_hazard_sum: np.ndarray = field(init=False)
+    repause_clock: np.ndarray = field(init=False)
+    repause_from: np.ndarray = field(init=False)  #: hazard integrated up to this time
+    n_pauses: np.ndarray = field(init=False)
+    starts: np.ndarray = field(init=False)  #: (sample, episode)
+    ends: np.ndarray = field(init=False)
+    reasons: np.ndarray = field(init=False)
+    overhang: np.ndarray = field(init=False)
+    _margin: np.ndarray = field(init=False)
+    _alignment: np.ndarray = field(init=False)
 
-    @classmethod
-    def new(cls, policy: Policy, n: int) -> PauseState:
-        """No pause yet in any of ``n`` samples."""
-        return cls(
-            policy=policy,
-            started=False,
-            in_force=np.zeros(n, dtype=bool),
-            episode_start=np.full(n, np.nan),
-            cap0=np.full(n, np.inf),
-            cap_at_lift=np.full(n, np.inf),
-            last_lift=np.full(n, np.nan),
-            first_lift=np.full(n, np.nan),
-            phased=np.zeros(n, dtype=bool),
-            ramp=np.full(n, policy.lift.ramp_ooms_per_year),
-            n_pauses=np.zeros(n, dtype=np.int32),
-        )
+    def __post_init__(self):
+        n = self.n
+        self.in_force = np.zeros(n, dtype=bool)
+        self.episode = np.full(n, -1, dtype=np.int64)
+        self.episode_start = np.full(n, np.nan)
+        self.cap0 = np.full(n, np.inf)
+        self.cap_at_lift = np.full(n, np.inf)
+        self.last_lift = np.full(n, np.nan)
+        self.phased = np.zeros(n, dtype=bool)
+        self.ramp = np.full(n, self.policy.lift.ramp_ooms_per_year)
+        self.political_due = np.full(n, np.inf)
+        self.repause_hazard_sum = np.zeros(n)
+        self.repause_clock = np.full(n, np.inf)
+        self.repause_from = np.full(n, np.nan)
+        self.n_pauses = np.zeros(n, dtype=np.int32)
+        self.starts = np.full((n, MAX_EPISODES), np.nan)
+        self.ends = np.full((n, MAX_EPISODES), np.nan)
+        self.reasons = np.zeros((n, MAX_EPISODES), dtype=np.int8)
+        self.overhang = np.full((n, MAX_EPISODES), np.nan)
+        self._margin = np.full(n, -np.inf)
+        self._alignment = np.full(n, -np.inf)
 
-    def due(self, t: float) -> bool:
-        """True at the first step at or after the start year (never for ``Policy.none()``)."""
-        return not self.started and not self.policy.is_none and t >= self.policy.start_year - 1e-9
+    @property
+    def first_lift(self) -> np.ndarray:
+        """End of the first episode (NaN if none ended within the grid)."""
+        return self.ends[:, 0]
 
-    def begin(self, t: float, run: np.ndarray) -> None:
-        """Start the pause in every sample, freezing the cap on the current largest runs."""
+    # -- starts ---------------------------------------------------------------------------
+    def begin(self, rows: np.ndarray, t_start: np.ndarray) -> None:
+        """Start an episode at ``t_start`` in samples ``rows`` (cap set by :meth:`freeze`)."""
+        if not rows.any():
+            return
         self.started = True
-        self.cap0 = initial_cap(self.policy, run)
-        self.in_force[:] = True
-        self.episode_start[:] = t
-        self.n_pauses[:] = 1
+        idx = np.flatnonzero(rows)
+        self.episode[idx] += 1
+        j = self.episode[idx]
+        self.in_force[idx] = True
+        self.episode_start[idx] = t_start[idx]
+        self.n_pauses[idx] += 1
+        stored = j < MAX_EPISODES
+        self.starts[idx[stored], j[stored]] = t_start[idx[stored]]
+        h = self.policy.end.political_lift_hazard_per_year
+        if h > 0:
+            self.political_due[idx] = t_start[idx] + self.clocks.exponential("politics", j, idx) / h
 
-    def advance(
+    def freeze(self, rows: np.ndarray, measured_frontier: np.ndarray) -> None:
+        """Set the cap of episodes started in ``rows`` from the frontier run at their start."""
+        if rows.any():
+            self.cap0 = np.where(rows, initial_cap(self.policy, measured_frontier), self.cap0)
+
+    # -- ends -----------------------------------------------------------------------------
+    def lift(
         self,
-        t: float,
-        dt: float,
+        rows: np.ndarray,
+        t_lift: np.ndarray,
+        reason: int,
         *,
-        run: np.ndarray,
-        coalition_capability: np.ndarray,
-        outsider_capability: np.ndarray,
-        alignment: np.ndarray,
         capacity: np.ndarray,
         phased_lift: np.ndarray,
         governance_ramp: np.ndarray,
-        repause_hazard: np.ndarray,
-        u_politics: np.ndarray,
-        u_governance: np.ndarray,
     ) -> None:
-        """Lift (rules on the previous step's state) and re-pause, sample by sample.
+        """End the episodes in force in ``rows`` at ``t_lift`` for ``reason``.
 
-        ``phased_lift``, ``governance_ramp`` and ``repause_hazard`` are the governance
-        parameters ``psi``, ``ramp_gov`` and ``rho_re`` per sample.
+        Governance capacity can turn an abrupt lift into a phased one, with a number drawn per
+        (sample, episode).
         """
-        policy = self.policy
-        lifted_now = lift_now(
-            policy,
-            in_force=self.in_force,
-            started_at=self.episode_start,
-            t_next=t,
-            dt=dt,
-            coalition_capability=coalition_capability,
-            outsider_capability=outsider_capability,
-            u_politics=u_politics,
-            alignment=alignment,
-        )
-        # After a lift, capacity may bring the pause back (a new episode, same rules);
-        # evaluated per sample, never for a sample that lifts at this very step.
-        again = ~self.in_force & np.isfinite(self.last_lift)
-        if again.any():  # the hazard is evaluated only where a re-pause is possible
-            can = again.copy()
-            again[can] = governance.repause_now(
-                capacity[can], repause_hazard[can], u_governance[can], dt
-            )
-        if lifted_now.any():
-            cap_now = cap_in_force(policy, self.cap0, t - self.episode_start)
-            self.cap_at_lift = np.where(lifted_now, cap_now, self.cap_at_lift)
-            self.last_lift = np.where(lifted_now, t, self.last_lift)
-            self.first_lift = np.where(lifted_now & np.isnan(self.first_lift), t, self.first_lift)
-            # Governance capacity can turn an abrupt lift into a phased one (drawn only for
-            # the samples that lift now).
-            by_gov = governance.phased_by_governance(
-                capacity[lifted_now], phased_lift[lifted_now], u_governance[lifted_now]
-            )
-            policy_phased = policy.lift.kind == "phased"
-            self.phased[lifted_now] = policy_phased | by_gov
-            self.ramp = np.where(lifted_now & ~policy_phased, governance_ramp, self.ramp)
-            self.in_force &= ~lifted_now
-        if again.any():
-            self.cap0 = np.where(again, initial_cap(policy, run), self.cap0)
-            self.episode_start = np.where(again, t, self.episode_start)
-            self.n_pauses += again
-            self.in_force |= again
+        rows = rows & self.in_force
+        if not rows.any():
+            return
+        idx = np.flatnonzero(rows)
+        t = t_lift[idx]
+        since_start = t - self.episode_start[idx]
+        self.cap_at_lift[idx] = cap_in_force(self.policy, self.cap0[idx], since_start)
+        self.last_lift[idx] = t
+        j = self.episode[idx]
+        stored = j < MAX_EPISODES
+        self.ends[idx[stored], j[stored]] = t[stored]
+        self.reasons[idx[stored], j[stored]] = reason
+        u = self.clocks.uniform("phased", j, idx)
+        by_gov = u < -np.expm1(-phased_lift[idx] * capacity[idx])
+        policy_phased = self.policy.lift.kind == "phased"
+        self.phased[idx] = policy_phased | by_gov
+        if not policy_phased:
+            self.ramp[idx] = governance_ramp[idx]
+        self.in_force[idx] = False
+        self.political_due[idx] = np.inf
+        self.repause_hazard_sum[idx] = 0.0
+        self.repause_from[idx] = t
+        self.repause_clock[idx] = self.clocks.exponential("repause", j, idx)
 
+    def record_overhang(self, rows: np.ndarray, overhang: np.ndarray) -> None:
+        """Overhang (OOM) released when the episodes that just ended in ``rows`` lifted."""
+        idx = np.flatnonzero(rows)
+        j = self.episode[idx]
+        stored = j < MAX_EPISODES
+        self.overhang[idx[stored], j[stored]] = overhang[idx[stored]]
+
+    def scheduled_lift_times(self) -> tuple[np.ndarray, np.ndarray]:
+        """Earliest scheduled end of each episode in force and its reason code."""
+        end = self.policy.end
+        t = np.full(self.n, np.inf)
+        reason = np.zeros(self.n, dtype=np.int8)
+        if np.isfinite(end.duration_years):
+            t = np.where(self.in_force, self.episode_start + end.duration_years, np.inf)
+            reason[:] = REASON["duration"]
+        pol = self.in_force & (self.political_due < t)
+        t = np.where(pol, self.political_due, t)
+        reason = np.where(pol, REASON["politicised"], reason).astype(np.int8)
+        return t, reason
+
+    def state_lifts(
+        self,
+        t0: float,
+        t1: float,
+        *,
+        floor: np.ndarray,
+        coalition_capability: np.ndarray | None = None,
+        outsider_capability: np.ndarray | None = None,
+        alignment: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Catch-up and alignment-target lifts found at the end of the step ``(t0, t1]``.
+
+        Each rule is checked when its state is given (catch-up: both capabilities;
+        alignment target: the coalition's stock).
+
+        Returns (rows, lift time, reason code). ``floor`` is the earliest time a lift can take
+        in the step (the episode's start if it began inside it). Called at every step once
+        the policy can act, so the crossing interpolates from the true value at ``t0``.
+        """
+        end = self.policy.end
+        rows = np.zeros(self.n, dtype=bool)
+        t = np.full(self.n, np.inf)
+        reason = np.zeros(self.n, dtype=np.int8)
+        if end.forced_margin_ooms is not None and coalition_capability is not None:
+            # (an empty coalition has no capability to defend: the rule does not fire)
+            margin = outsider_capability - (coalition_capability - end.forced_margin_ooms)
+            margin = np.where(np.isfinite(coalition_capability), margin, -np.inf)
+            fire = self.in_force & (margin >= 0)
+            if fire.any():
+                tc = crossing(self._margin, margin, t0, t1, floor)
+                rows |= fire
+                t = np.where(fire, tc, t)
+                reason = np.where(fire, REASON["catch_up"], reason).astype(np.int8)
+            self._margin = margin
+        if end.alignment_target is not None and alignment is not None:
+            level = alignment - end.alignment_target
+            fire = self.in_force & (level >= 0)
+            if fire.any():
+                ta = crossing(self._alignment, level, t0, t1, floor)
+                first = fire & (ta < t)
+                rows |= fire
+                t = np.where(first, ta, t)
+                reason = np.where(first, REASON["alignment_target"], reason).astype(np.int8)
+            self._alignment = level
+        return rows, t, reason
+
+    def repause_due(
+        self,
+        t0: float,
+        t1: float,
+        capacity_prev: np.ndarray,
+        capacity: np.ndarray,
+        hazard: np.ndarray,
+        eligible: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Samples whose re-pause clock runs out in ``(t0, t1]`` and when (yearly ``rho Gamma``).
+
+        The hazard integrates by the trapezoid rule from where it was last integrated to (the
+        lift, or ``t0``), so a lift inside an earlier step loses none of it.
+        """
+        can = eligible & ~self.in_force & np.isfinite(self.last_lift)
+        if not can.any():
+            return can, np.full(self.n, np.nan)
+        since = np.clip(t1 - np.nan_to_num(self.repause_from, nan=t1), 0.0, None)
+        rate = 0.5 * hazard * (capacity_prev + capacity)
+        before = self.repause_hazard_sum
+        after = before + np.where(can, rate * since, 0.0)
+        due = can & (after >= self.repause_clock)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frac = np.where(after > before, (self.repause_clock - before) / (after - before), 1.0)
+        t = (t1 - since) + np.clip(frac, 0.0, 1.0) * since
+        self.repause_hazard_sum = np.where(can & ~due, after, before)
+        self.repause_from = np.where(can, t1, self.repause_from)
+        return due, np.where(due, t, np.nan)
+
+    def finish(self) -> None:
+        """Mark the episodes still in force at the end of the grid."""
+        idx = np.flatnonzero(self.in_force)
+        j = self.episode[idx]
+        stored = j < MAX_EPISODES
+        self.reasons[idx[stored], j[stored]] = REASON["in_force_at_end"]
+
+    # -- the cap ---------------------------------------------------------------------------
     def cap(self, t: float) -> np.ndarray:
-        """The cap (log10 FLOP) per sample: in force, rising after a phased lift, or ``+inf``."""
+        """Cap level per sample (log10, the policy's measure) at ``t``; ``+inf`` when none."""
         if not self.started:
-            return np.full(self.in_force.shape, np.inf)
+            return np.full(self.n, np.inf)
         return np.where(
             self.in_force,
             cap_in_force(self.policy, self.cap0, t - self.episode_start),
-            cap_after_lift(self.cap_at_lift, t - self.last_lift, self.phased, self.ramp),
+            np.where(
+                np.isfinite(self.last_lift),
+                cap_after_lift(self.cap_at_lift, t - self.last_lift, self.phased, self.ramp),
+                np.inf,
+            ),
         )
