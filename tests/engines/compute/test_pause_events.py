@@ -97,18 +97,31 @@ def politicised(start: float) -> Policy:
 
 
 def test_event_clocks_are_shared_by_policies_that_differ_in_timing():
-    """Common random numbers: the politicised lift of the first episode comes after the same
-    waiting time, whenever the pause starts."""
-    params = sample_world(n=500, seed=8, **PLAIN)
+    """Common random numbers: political shocks are part of the sampled world, so two pauses
+    in force at the same time lift at the same shock, whenever each started."""
+    h = 0.4
+    params = sample_world(n=2000, seed=8, **PLAIN)
     a = run_engine(params, politicised(2027.0), seed=3)
     b = run_engine(params, politicised(2027.25), seed=3)
-    wait_a = first(a, "end") - first(a, "start")
-    wait_b = first(b, "end") - first(b, "start")
-    assert np.allclose(wait_a, wait_b)
-    assert np.allclose(first(b, "end") - first(a, "end"), 0.25)
-    # ... and a different seed gives different clocks
+    end_a, end_b = first(a, "end"), first(b, "end")
+    later = end_a >= 2027.25  # the first shock after 2027 is after b's start too
+    assert np.allclose(end_a[later], end_b[later])
+    assert (end_b[~later] > 2027.25).all()
+    # worlds where a shock falls between the two starts: P = 1 - exp(-0.25 h)
+    assert np.mean(~later) == pytest.approx(-np.expm1(-0.25 * h), abs=0.02)
+    # ... and a different seed gives different shocks
     c = run_engine(params, politicised(2027.0), seed=4)
-    assert not np.allclose(wait_a, first(c, "end") - first(c, "start"))
+    assert not np.allclose(end_a, first(c, "end"))
+
+
+def test_worlds_are_identical_before_either_pause_whatever_its_start():
+    """No random number is drawn in step with the policy: before 2027 nothing differs."""
+    params = sample_world(n=300, seed=9, repause_hazard=0.0, governance_phased_lift=0.0)
+    a = run_engine(params, software_pause(years=2.0, start=2027.0), seed=5)
+    b = run_engine(params, software_pause(years=2.0, start=2028.0), seed=5)
+    # identical worlds before either pause: same trajectories up to 2027
+    before = dict(time=slice(None, 2026.99))
+    assert np.array_equal(a["capability"].sel(**before), b["capability"].sel(**before))
 
 
 def test_lift_reasons_are_recorded_per_episode():

@@ -195,7 +195,7 @@ def _run(
     sigma = np.zeros((n_act, n))  # covert budget share of each actor
 
     # pause state, per sample: episodes with exact start and end times and their reasons
-    state = pause.PauseState(policy, clocks, n)
+    state = pause.PauseState(policy, clocks, n, origin=min(times[0], policy.start_year))
     released_at = np.full((n_act, n), np.nan)  # when an actor's cap went away (this step)
     binding = np.zeros((n_act, n), dtype=bool)
     access_at_bind = access.copy()
@@ -517,7 +517,8 @@ def _run(
                 )
                 released = rows[None, :] & coalition[:, None]
                 grown = np.minimum(feasible, run + scaleup_rate * (t - t_state))
-                run = np.where(released, np.minimum(grown, actor_cap), run)
+                # (outsiders lose the opportunistic boost for the rest of the step too)
+                run = np.where(released, np.minimum(grown, actor_cap), np.minimum(run, feasible))
                 legal_e = run + efficiency
                 sector_e, best_e, sector_culture = _frontier_units(legal_e, *units)
         capability = best_e - e_ref

@@ -9,10 +9,13 @@ reason it ended (:data:`LIFT_REASONS`), recorded whatever the time step:
 - **state events** depend on the trajectory and are found at the end of the step by linear
   interpolation of the crossing: catch-up (an outsider within ``forced_margin_ooms`` of the
   coalition's best model), the alignment target, and a re-pause;
-- **hazards are event clocks**: each episode draws a unit exponential from a stream keyed by
-  (chunk, mechanism, episode number) (:class:`EventClocks`) and the event happens when the
-  integrated hazard reaches it, so policies that differ in timing see the same clocks
-  (common random numbers), and an event's time does not move with the step.
+- **hazards are event clocks** drawn from streams keyed by (chunk, mechanism, number)
+  (:class:`EventClocks`), never from the policy's timing, so policies see the same worlds
+  (common random numbers) and an event's time does not move with the step. Political shocks
+  are a Poisson process in calendar time (a pause lifts at the first shock while it is in
+  force, so two pauses in force at the same time face the same shock); a re-pause happens
+  when the capacity-driven hazard integrated since the lift reaches the episode's unit
+  exponential.
 
 The cap counts either physical training FLOP or effective FLOP at 2022 algorithms
 (``policy.cap.measure``); :meth:`PauseState.cap` returns it in the policy's measure and the
@@ -162,6 +165,9 @@ class PauseState:
     policy: Policy
     clocks: EventClocks
     n: int
+    #: start of the political-shock process: the grid's start, or the pause's if earlier (the
+    #: process is memoryless, so its origin changes which shocks a seed gives, not their law)
+    origin: float = 2025.0
     started: bool = False
     in_force: np.ndarray = field(init=False)
     episode: np.ndarray = field(init=False)  #: index of the current or last episode (-1: none)
@@ -182,6 +188,8 @@ class PauseState:
     overhang: np.ndarray = field(init=False)
     _margin: np.ndarray = field(init=False)
     _alignment: np.ndarray = field(init=False)
+    _shock_time: np.ndarray | None = field(init=False, default=None)
+    _shock_index: np.ndarray | None = field(init=False, default=None)
 
     def __post_init__(self):
         n = self.n
@@ -226,7 +234,30 @@ class PauseState:
         self.starts[idx[stored], j[stored]] = t_start[idx[stored]]
         h = self.policy.end.political_lift_hazard_per_year
         if h > 0:
-            self.political_due[idx] = t_start[idx] + self.clocks.exponential("politics", j, idx) / h
+            self.political_due[idx] = self._next_shock(idx, t_start[idx], h)
+
+    def _next_shock(self, idx: np.ndarray, after: np.ndarray, h: float) -> np.ndarray:
+        """First political shock at or after ``after`` in samples ``idx``.
+
+        Shocks are a Poisson process in calendar time with rate ``h``, part of the sampled
+        world: shock ``i`` is at ``origin + (E_1 + ... + E_i) / h`` with the unit exponentials
+        of the ``politics`` clock, so pauses that start at different times face the same
+        shocks, and a pause lifts at the first one while it is in force.
+        """
+        if self._shock_time is None:
+            self._shock_time = np.full(self.n, -np.inf)
+            self._shock_index = np.zeros(self.n, dtype=np.int64)
+        due = self._shock_time[idx] < after
+        while due.any():
+            rows = idx[due]
+            step = self.clocks.exponential("politics", self._shock_index[rows], rows) / h
+            base = np.where(np.isfinite(self._shock_time[rows]), self._shock_time[rows], 0.0)
+            self._shock_time[rows] = np.where(
+                np.isfinite(self._shock_time[rows]), base + step, self.origin + step
+            )
+            self._shock_index[rows] += 1
+            due = self._shock_time[idx] < after
+        return self._shock_time[idx].copy()
 
     def freeze(self, rows: np.ndarray, measured_frontier: np.ndarray) -> None:
         """Set the cap of episodes started in ``rows`` from the frontier run at their start."""
