@@ -142,7 +142,8 @@ class Enforcement(Frozen):
         ge=0.0,
         le=20.0,
         description="yearly hazard that a covert project with the monitored footprint is caught "
-        "(larger projects are caught faster, smaller ones slower)",
+        "(larger projects are caught faster, smaller ones slower); default from Clymer's mean "
+        "detection time of 3.42 years for a 1,000-worker covert project",
     )
     chip_mechanism_coverage: float = Field(
         0.0,
@@ -151,11 +152,12 @@ class Enforcement(Frozen):
         description="share of AI chips with enforceable on-chip mechanisms (remote disable)",
     )
     monitored_run_cost_usd: float = Field(
-        1e7,
+        1e9,
         ge=1e3,
         le=1e12,
         description="cost (USD) of a covert cap-sized run at which the detection hazard is "
-        "detection_hazard_per_year; monitoring that sees smaller projects lowers it",
+        "detection_hazard_per_year (default: about the yearly cost of a 1,000-worker project, "
+        "an assumption); monitoring that sees smaller projects lowers it",
     )
 
 

@@ -180,7 +180,7 @@ def _run(
     loophole = p["cap_loophole_ooms"]
     outsourcing = p["covert_outsourcing_fraction"]
     enf = policy.enforcement
-    covert_target = covert.undetected_share(
+    target_home, target_abroad = covert.undetected_shares(
         p["covert_share_max"], enf.chip_mechanism_coverage, outsourcing
     )
     log_monitored = np.log10(enf.monitored_run_cost_usd)
@@ -192,7 +192,8 @@ def _run(
     anchor = alignment.feedback_anchor(alg_rate)
     aligned = alignment.initial_alignment(capability, p["initial_alignment_gap_ooms"])
     capacity = np.zeros(n)  # governance capacity
-    sigma = np.zeros((n_act, n))  # covert budget share of each actor
+    sigma_home = np.zeros((n_act, n))  # covert budget share of each actor, trained at home
+    sigma_abroad = np.zeros((n_act, n))  # ... and on hardware rented abroad
 
     # pause state, per sample: episodes with exact start and end times and their reasons
     state = pause.PauseState(policy, clocks, n, origin=min(times[0], policy.start_year))
@@ -446,39 +447,47 @@ def _run(
         # the covert sector is computed for members alone and the frontier is shared among the
         # legal labs and those covert sectors (units of ``sector_e``).
         covert_rows = coalition  # actors that can have a covert sector this step
-        if k > 0 and (paused.any() or sigma.any()):
-            covert_price = outsourcing * outsourced + (1.0 - outsourcing) * access
+        if k > 0 and (paused.any() or sigma_home.any() or sigma_abroad.any()):
             # each covert project trains past the cap: its footprint is a cap-sized run's cost
             # (no cap, no reason to hide: a lifted or non-member actor has no covert sector)
             capped = paused & np.isfinite(actor_cap)
-            footprint = np.where(capped, actor_cap - covert_price, log_monitored)
-            hazard = covert.detection_hazard(
-                footprint,
-                enf.detection_hazard_per_year,
-                log_monitored,
-                p["covert_visibility_exponent"],
-            )
-            sigma = np.where(
-                capped,
-                covert.step_share(sigma, covert_target, p["covert_formation_per_year"], hazard, dt),
-                0.0,
-            )
+            formation = p["covert_formation_per_year"]
+            for where, price_paid, target, factor in (
+                ("home", access, target_home, 1.0),
+                ("abroad", outsourced, target_abroad, p["covert_abroad_detection_factor"]),
+            ):
+                footprint = np.where(capped, actor_cap - price_paid, log_monitored)
+                hazard = factor * covert.detection_hazard(
+                    footprint,
+                    enf.detection_hazard_per_year,
+                    log_monitored,
+                    p["covert_visibility_exponent"],
+                )
+                old = sigma_home if where == "home" else sigma_abroad
+                new = np.where(capped, covert.step_share(old, target, formation, hazard, dt), 0.0)
+                if where == "home":
+                    sigma_home = new
+                else:
+                    sigma_abroad = new
         else:
-            sigma = np.zeros((n_act, n))
+            sigma_home = np.zeros((n_act, n))
+            sigma_abroad = np.zeros((n_act, n))
         member_covert_e = None
+        sigma = sigma_home + sigma_abroad
         if sigma.any():
-            covert_price = outsourcing * outsourced + (1.0 - outsourcing) * access
-            with np.errstate(divide="ignore"):
-                member_covert_e = np.log10(sigma[covert_rows])
-            member_covert_e += budget[covert_rows]
-            member_covert_e += covert_price[covert_rows]
+            # compute bought at home and abroad, in log10 FLOP per dollar of the actor's budget
+            bought = np.log10(
+                sigma_home[covert_rows] * 10.0 ** (access[covert_rows] - outsourced)
+                + sigma_abroad[covert_rows]
+            )
+            member_covert_e = bought + outsourced + budget[covert_rows]
             member_covert_e += efficiency[covert_rows]
             member_covert_e -= p["covert_alg_penalty_ooms"]
             out["covert_share"][k, covert_rows] = sigma[covert_rows]
         else:  # no covert sector anywhere: legal labs only
             covert_rows = np.zeros(n_act, dtype=bool)
 
-        units = (member_covert_e, covert_rows, culture, p["covert_safety_culture"])
+        units = (member_covert_e, covert_rows, culture)
         sector_e, best_e, sector_culture = _frontier_units(legal_e, *units)
         if not policy.is_none:
             # catch-up, found at its crossing inside the step; the run is released from then,
@@ -632,18 +641,18 @@ def _run(
     return out
 
 
-def _frontier_units(legal_e, member_covert_e, covert_rows, culture, covert_culture):
+def _frontier_units(legal_e, member_covert_e, covert_rows, culture):
     """The units that share the frontier: legal labs, then the members' covert sectors.
 
-    Returns their effective compute, each actor's best unit, and their safety culture.
+    Returns their effective compute, each actor's best unit, and their safety culture. Covert
+    labs have culture 0: illegal labs 'put much less emphasis on safety than legal ones' (the
+    essay), so they count as low-safety labs at any threshold above 0.
     """
     if member_covert_e is None:
         return legal_e, legal_e, culture
     best_e = legal_e.copy()
     best_e[covert_rows] = np.maximum(legal_e[covert_rows], member_covert_e)
-    sector_culture = np.concatenate(
-        [culture, np.broadcast_to(covert_culture, member_covert_e.shape)]
-    )
+    sector_culture = np.concatenate([culture, np.zeros(member_covert_e.shape)])
     return np.concatenate([legal_e, member_covert_e]), best_e, sector_culture
 
 

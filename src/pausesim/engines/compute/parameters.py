@@ -368,11 +368,25 @@ PARAMETERS: tuple[Parameter, ...] = (
         "alpha_cov",
         "1",
         "How the detection hazard grows with a covert project's footprint, the cost of a "
-        "cap-sized run: h = h_mon (C / C_mon) ** alpha; 1 = proportional to chips and power.",
-        Uniform(low=0.5, high=1.5),
+        "cap-sized run: h = h_mon (C / C_mon) ** alpha.",
+        Uniform(low=0.15, high=0.6),
         (0.0, 3.0),
-        "Assumption: signatures (power draw, chip purchases, staff) scale with spending; "
-        "sub-linear if projects split and hide, super-linear if large sites are conspicuous",
+        "Clymer (dark_compute): mean detection 6.95 yr for a covert project of 100 workers, "
+        "3.42 yr for 1,000, an elasticity of 0.31 (assuming footprint proportional to staff); "
+        "range an assumption",
+        "covert",
+    ),
+    _P(
+        "covert_abroad_detection_factor",
+        "v_abr",
+        "1",
+        "Detection hazard of covert training run on hardware rented in non-pause countries, "
+        "relative to the same project at home (inspectors cannot enter; intelligence and "
+        "cloud know-your-customer rules still see some).",
+        Uniform(low=0.1, high=1.0),
+        (0.0, 1.0),
+        "Assumption from the essay ('remotely using training hardware outsourced to non-pause "
+        "countries to evade detection')",
         "covert",
     ),
     _P(
@@ -441,17 +455,6 @@ PARAMETERS: tuple[Parameter, ...] = (
             "china": Beta(a=4.0, b=6.0),
             "rest_of_world": Beta(a=4.0, b=6.0),
         },
-    ),
-    _P(
-        "covert_safety_culture",
-        "q_cov",
-        "1",
-        "Safety culture of covert labs.",
-        Beta(a=2.0, b=8.0),
-        (0.0, 1.0),
-        "Assumption from the essay: 'Illegal labs would presumably put much less emphasis on "
-        "safety than legal ones'",
-        "safety",
     ),
     _P(
         "migrant_safety_culture",
