@@ -10,6 +10,9 @@ Wraps :func:`pausesim.engines.ftm.model.simulate` and publishes the common outpu
 - ``algorithmic_efficiency``: log10 of the software level (1 in 2022);
 - ``hardware_price_performance``: log10 FLOP/$ of buyable hardware (after the hardware delay);
 - ``capability``: effective compute minus :data:`CAPABILITY_REFERENCE_LOG10_FLOP`;
+- ``cap``: the pause cap in the measure of ``policy.cap.measure`` (log10 physical FLOP, or
+  log10 effective FLOP at 2022 algorithms), named in its ``measure`` attribute and in
+  ``ds.attrs["cap_measure"]``;
 - ``frontier_share`` is 1 and ``low_safety_frontier_share`` 0: one economy, one frontier,
   no safety-culture split.
 
@@ -147,7 +150,14 @@ def to_dataset(run: model.Run, grid: TimeGrid, policy: Policy) -> xr.Dataset:
     ds["low_safety_frontier_share"].attrs["note"] = (
         "always 0: Davidson's model has one economy and no safety culture"
     )
-    return annotate(ds)
+    ds = annotate(ds)
+    measure = policy.cap.measure
+    ds.attrs["cap_measure"] = measure
+    ds["cap"].attrs.update(
+        measure=measure,
+        units="log10 FLOP" if measure == "physical" else "log10 effective FLOP (2022 algorithms)",
+    )
+    return ds
 
 
 ENGINE = FTMEngine()

@@ -9,8 +9,8 @@ epoch-research/ftm (commit 99dc907). Step 0 initialises the inputs; every later 
 
 then every step
 
-4. sets the largest training run (capped by a pause, :mod:`.pause`) and the automatable tasks
-   and runtime requirements (:mod:`.requirements`);
+4. sets the largest training run (capped by a pause, in physical or effective FLOP:
+   :mod:`.pause`) and the automatable tasks and runtime requirements (:mod:`.requirements`);
 5. solves the task allocation and produces goods, hardware R&D and software R&D
    (:mod:`.allocation`, :mod:`.production`).
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from pausesim.engines.ftm import allocation, inputs, production, rnd
-from pausesim.engines.ftm.pause import CapTracker, PauseSchedule
+from pausesim.engines.ftm.pause import CapTracker, PauseSchedule, capped_run, measured_run
 from pausesim.engines.ftm.requirements import (
     SECONDS_PER_YEAR,
     requirement_counts,
@@ -355,14 +355,18 @@ def simulate(
             )
 
         # --- automate_tasks (with the pause cap) --------------------------------------------
+        # The cap counts the run in its measure: physical FLOP or effective FLOP at 2022
+        # algorithms (pause.measured_run); the run is in the model's effective FLOP.
         feasible = s["compute"] * s["frac_compute_training"]
-        feasible_phys = np.log10(feasible / s["software"])
-        previous_phys = (
-            np.log10(prev["biggest_training_run"] / prev["software"]) if t > 0 else feasible_phys
+        feasible_m = measured_run(schedule, feasible, s["software"])
+        previous_m = (
+            measured_run(schedule, prev["biggest_training_run"], prev["software"])
+            if t > 0
+            else feasible_m
         )
-        cap = cap_tracker.cap(time, previous_phys, feasible_phys)
-        capped = feasible_phys > cap
-        btr = np.where(capped, 10.0**cap * s["software"], feasible)
+        cap = cap_tracker.cap(time, previous_m, feasible_m)
+        capped = feasible_m > cap
+        btr = np.where(capped, capped_run(schedule, cap, s["software"]), feasible)
         s["biggest_training_run"] = btr
         s["feasible_training_run"] = feasible
         s["buyable_hardware_performance"] = buyable

@@ -3,12 +3,28 @@
 The world is the only actor, so a pause applies when the policy's coalition contains
 ``"world"``. While it is active:
 
-- **training-compute cap** on the *physical* compute of the largest run (FLOP, not software-
-  adjusted FLOP: regulation counts operations). ``fixed``: ``threshold_flop``; ``frozen``: the
-  physical compute of the largest run just before the start; ``declining``: from the threshold
-  (or the frozen frontier) down by ``decline_ooms_per_year``. The run is
-  ``min(feasible, cap * software)`` in the model's effective FLOP, so algorithmic progress
-  continues under the cap (the essay's software overhang).
+- **training-compute cap** on the largest run, counted as ``cap.measure`` says:
+
+  - ``physical`` (compute thresholds: EU AI Act, US EO 14110): the run's physical FLOP, the
+    model's effective FLOP divided by its software level. The run is
+    ``min(feasible, cap * software)`` in the model's effective FLOP, so algorithmic progress
+    continues under the cap and raises the capped run's capability year by year; what is
+    held back, and released at the lift, is the physical compute (hardware and spending).
+  - ``effective`` (a capability freeze, as evaluation-triggered commitments intend): the
+    run's effective compute in FLOP at 2022 algorithms, the scale of :mod:`pausesim.units`.
+    The model's effective FLOP *is* that scale: its software level is 1 at its first step, and
+    its initial conditions are those of 2022 (the engine's ``capability`` is
+    ``log10(run) - log10(2.1e25)`` for the same reason), so the conversion factor is 1 and the
+    run is ``min(feasible, cap)``. As software improves, the physical FLOP allowed,
+    ``cap / software``, shrinks; the capability of the largest run is held, and the software
+    progress made during the pause is banked, to be released with the hardware at the lift.
+    So the overhang at the lift is *larger* than under a physical cap by that progress, unless
+    the physical cap's creep would have set off the wake-up inside the pause (``docs/ftm.md``,
+    "Physical vs effective cap").
+
+  ``kind`` sets the level in that measure. ``fixed``: ``threshold_flop``; ``frozen``: the
+  largest run of the step just before the start; ``declining``: from the threshold (or the
+  frozen frontier) down by ``decline_ooms_per_year``.
 - **where the unspent money goes**: the share of compute meant for training is unchanged (the
   investment decision does not see the cap); of the forbidden part, a share
   ``cap_unspent_compute_to_goods`` (default 1) goes to goods-and-services production, the rest
@@ -19,9 +35,10 @@ The world is the only actor, so a pause applies when the policy's coalition cont
 
 The pause ends at ``start_year + end.duration_years`` or earlier at a politicised lift (a
 yearly hazard, drawn per sample from the run's generator). ``abrupt`` lift removes the cap;
-``phased`` raises it by ``lift.ramp_ooms_per_year`` from its value at the lift until it no
-longer binds, then removes it. Lift rules that need other actors or an alignment stock have no
-meaning here and are rejected.
+``phased`` raises it by ``lift.ramp_ooms_per_year`` (in the cap's measure) from its value at
+the lift until it no longer binds, then removes it. Lift rules that need other actors or an
+alignment stock have no meaning here and are rejected, and so is a ``threshold_flop`` that a
+``frozen`` effective cap would silently ignore.
 """
 
 from __future__ import annotations
@@ -59,6 +76,14 @@ def check_policy(policy: Policy) -> None:
         raise ValueError("policy.end.alignment_target: the ftm engine has no alignment stock")
     if policy.chip_production_paused:
         raise ValueError("policy.chip_production_paused: not supported by the ftm engine")
+    cap = policy.cap
+    if cap.measure == "effective" and cap.kind == "frozen" and cap.threshold_flop is not None:
+        raise ValueError(
+            "policy.cap.threshold_flop: a frozen effective cap holds the effective compute of "
+            "the largest run at the start and would ignore the threshold; use kind = 'fixed' "
+            "(threshold in effective FLOP at 2022 algorithms, 1e15 to 1e40) or unset "
+            "threshold_flop"
+        )
 
 
 @dataclass(frozen=True)
@@ -69,7 +94,8 @@ class PauseSchedule:
     start: float
     lift: np.ndarray  #: lift time per sample (inf: never)
     kind: str
-    threshold: float | None  #: log10 FLOP
+    measure: str  #: "physical" or "effective"
+    threshold: float | None  #: log10 FLOP (physical) or log10 effective FLOP at 2022 algorithms
     decline: float
     phased: bool
     ramp: float
@@ -90,6 +116,7 @@ class PauseSchedule:
             start=policy.start_year,
             lift=lift if active else np.full(n, np.nan),
             kind=policy.cap.kind,
+            measure=policy.cap.measure,
             threshold=policy.cap.log10_threshold,
             decline=policy.cap.decline_ooms_per_year,
             phased=policy.lift.kind == "phased",
@@ -97,9 +124,32 @@ class PauseSchedule:
             hardware=policy.hardware_rnd_paused,
         )
 
+    @property
+    def effective(self) -> bool:
+        """The cap counts effective compute (FLOP at 2022 algorithms), not physical FLOP."""
+        return self.measure == "effective"
+
+
+def measured_run(schedule: PauseSchedule, run: np.ndarray, software: np.ndarray) -> np.ndarray:
+    """log10 of a run (the model's effective FLOP) as the cap of ``schedule`` counts it.
+
+    Physical: ``run / software``. Effective: ``run`` itself, already FLOP at 2022 algorithms
+    (software level 1 at the model's 2022 start; see the module docstring).
+    """
+    if schedule.effective:
+        return np.log10(run)
+    return np.log10(run / software)
+
+
+def capped_run(schedule: PauseSchedule, cap: np.ndarray, software: np.ndarray) -> np.ndarray:
+    """The run (the model's effective FLOP) at a cap of ``cap`` (log10, in the cap's measure)."""
+    if schedule.effective:
+        return 10.0**cap
+    return 10.0**cap * software
+
 
 class CapTracker:
-    """The cap (log10 physical FLOP) step by step; holds the state a frozen or phased cap needs."""
+    """The cap step by step, log10 in the cap's measure; holds a frozen or phased cap's state."""
 
     def __init__(self, schedule: PauseSchedule, n: int):
         self.s = schedule
@@ -118,8 +168,11 @@ class CapTracker:
             return self.cap0 - self.s.decline * years
         return self.cap0
 
-    def cap(self, time: float, previous_physical: np.ndarray, feasible: np.ndarray) -> np.ndarray:
-        """Cap at ``time`` given last step's physical run and this step's feasible run (log10)."""
+    def cap(self, time: float, previous: np.ndarray, feasible: np.ndarray) -> np.ndarray:
+        """Cap at ``time`` given last step's run and this step's feasible run.
+
+        All log10, in the cap's measure (:func:`measured_run`).
+        """
         n = self.released.shape[0]
         if not self.s.active or time < self.s.start - _EPS:
             return np.full(n, np.inf)
@@ -128,7 +181,7 @@ class CapTracker:
             if self.s.kind == "fixed" or (self.s.kind == "declining" and self.s.threshold):
                 start = np.full(n, self.s.threshold)
             else:
-                start = previous_physical
+                start = previous
             self.cap0 = np.where(unset, start, self.cap0)
         paused = self.in_pause(time)
         if not self.s.phased:
