@@ -8,6 +8,8 @@ import xarray as xr
 from pausesim.metrics.trajectory import (
     crossing_time,
     inference_gain_at_lift,
+    lead_over_runner_up,
+    max_between,
     max_jump,
     overhang_at_lift,
     pick_at,
@@ -28,14 +30,27 @@ RUN_METRICS: dict[str, tuple[str, str]] = {
         "OOM",
         "capability the coalition's frozen models gained through inference by the lift",
     ),
-    "lift_year": ("year", "when the pause ended"),
-    "pause_years": ("year", "how long the pause was in force"),
+    "lift_year": ("year", "when the (first) pause ended"),
+    "pause_years": (
+        "year",
+        "how long the first pause episode was in force (NaN if it never ended)",
+    ),
+    "lift_reason": (
+        "code",
+        "why the first pause episode ended (codes in the variable's attribute 'reasons')",
+    ),
+    "paused_years_total": ("year", "years a pause was in force within the grid, all episodes"),
+    "defection_overhang_ooms": (
+        "OOM",
+        "compute the cap withheld from a defector when it left the coalition (per actor)",
+    ),
     "capability_end": ("OOM", "frontier capability at the end of the grid"),
     "low_safety_share_at_danger": (
         "1",
         "frontier share of low-safety labs when the danger level is reached",
     ),
     "low_safety_share_max": ("1", "largest frontier share of low-safety labs over the grid"),
+    "covert_share_max": ("1", "largest frontier share of covert labs over the grid"),
     "coalition_share_at_danger": (
         "1",
         "frontier share of coalition actors (legal and covert) at the danger level",
@@ -45,6 +60,16 @@ RUN_METRICS: dict[str, tuple[str, str]] = {
     "alignment_at_danger": ("OOM", "frontier-weighted alignment stock at the danger level"),
     "alignment_gap_at_danger": ("OOM", "frontier-weighted alignment gap at the danger level"),
     "n_pauses": ("1", "number of pause episodes (re-pauses included)"),
+    "lead_at_danger_ooms": (
+        "OOM",
+        "capability of the best actor minus the second-best's when the frontier reaches the "
+        "danger level (each actor counts its legal and covert labs together)",
+    ),
+    "lead_max_takeoff_ooms": (
+        "OOM",
+        "largest lead of the best actor over the second-best during the takeoff, from the "
+        "takeoff-start to the takeoff-end level (to the end of the grid if it is not reached)",
+    ),
 }
 
 
@@ -78,6 +103,7 @@ def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
         else np.zeros_like(danger)
     )
     low = ds["low_safety_frontier_share"].values
+    lead = lead_over_runner_up(ds["capability"].transpose("sample", "actor", "time").values, 1)
     data = {
         "danger_year": danger,
         "takeoff_years": t_to - t_from,
@@ -85,11 +111,15 @@ def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
         "overhang_ooms": overhang_at_lift(ds, policy),
         "lift_year": lift,
         "pause_years": np.where(np.isfinite(lift), lift - start, np.nan),
+        **episode_metrics(ds, policy),
         "capability_end": frontier[:, -1].astype(float),
         "low_safety_share_at_danger": value_at(low, times, danger),
         "low_safety_share_max": low.max(axis=1).astype(float),
+        "covert_share_max": _covert_max(shares, sectors),
         "coalition_share_at_danger": np.where(undefined, np.nan, coalition_at_danger),
         "covert_share_at_danger": np.where(undefined, np.nan, covert_at_danger),
+        "lead_at_danger_ooms": value_at(lead, times, danger),
+        "lead_max_takeoff_ooms": max_between(lead, times, t_from, t_to),
     }
     out = xr.Dataset(
         {k: (("sample",), np.asarray(v, dtype=float)) for k, v in data.items()},
@@ -109,11 +139,57 @@ def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
             value_at(ds["alignment_gap"].values, times, danger).astype(float),
         )
         out["n_pauses"] = ds["n_pauses"]
+    if "defection_overhang" in ds:
+        out["defection_overhang_ooms"] = (
+            ("sample", "actor"),
+            ds["defection_overhang"].transpose("sample", "actor").values.astype(float),
+        )
     out["sample_failed"] = ds["sample_failed"]
+    if "lift_reason" in out:
+        out["lift_reason"].attrs["reasons"] = ds["episode_reason"].attrs.get("reasons", "")
     for k, (unit, desc) in RUN_METRICS.items():
         if k in out:
             out[k].attrs.update(units=unit, description=desc)
     return out
+
+
+def episode_metrics(ds: xr.Dataset, policy: Policy) -> dict[str, np.ndarray]:
+    """Exact pause events from an engine that records episodes (``episode_*`` outputs).
+
+    The first episode's start, end, reason and released overhang replace the grid-based
+    estimates, and the years in force sum every episode (open ones up to the grid's end).
+    Empty for engines without episode records.
+    """
+    if "episode_start" not in ds:
+        return {}
+    start = ds["episode_start"].transpose("sample", "episode").values
+    end = ds["episode_end"].transpose("sample", "episode").values
+    reason = ds["episode_reason"].transpose("sample", "episode").values
+    t_end = float(ds["time"].values[-1])
+    t_start = float(ds["time"].values[0])
+    length = np.where(np.isnan(end), t_end, end) - np.maximum(start, t_start)
+    total = np.where(np.isnan(start), 0.0, np.maximum(length, 0.0)).sum(axis=1)
+    first_end = end[:, 0]
+    return {
+        "lift_year": first_end,
+        "pause_years": first_end - start[:, 0],
+        "lift_reason": reason[:, 0].astype(float),
+        "paused_years_total": total,
+        # no episode at all (nobody pauses, or the coalition never has a member): nothing held
+        "overhang_ooms": np.where(
+            np.isnan(start[:, 0]),
+            0.0,
+            ds["episode_overhang"].transpose("sample", "episode").values[:, 0],
+        ),
+    }
+
+
+def _covert_max(shares: xr.DataArray, sectors: list) -> np.ndarray:
+    """Largest frontier share of all covert sectors together over the grid, per sample."""
+    if "covert" not in sectors:
+        return np.zeros(shares.sizes["sample"])
+    covert = shares.values[:, :, sectors.index("covert"), :]  # (sample, actor, time)
+    return np.nan_to_num(covert, nan=0.0).sum(axis=1).max(axis=1).astype(float)
 
 
 def _nan_as_zero(x: np.ndarray) -> np.ndarray:

@@ -12,12 +12,12 @@ def summarize(metrics: xr.Dataset, quantiles=(0.05, 0.5, 0.95)) -> pd.DataFrame:
 
     Columns: ``n``, ``n_undefined`` (NaN: the level was never reached, the pause never lifted,
     or the sample failed), ``mean``, and the requested quantiles over the defined samples
-    (``p5``, ``median``, ``p95`` by default). Boolean variables are skipped.
+    (``p5``, ``median``, ``p95`` by default). Boolean variables and codes are skipped.
     """
     rows = []
     for name, da in metrics.data_vars.items():
-        if da.dtype == bool or "sample" not in da.dims:
-            continue
+        if da.dtype == bool or "sample" not in da.dims or da.attrs.get("units") == "code":
+            continue  # (codes such as lift_reason are tabulated by pausesim.metrics.events)
         extra = [d for d in da.dims if d != "sample"]
         if not extra:
             rows.append(_row(name, da.values, quantiles))

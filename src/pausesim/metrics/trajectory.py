@@ -107,3 +107,41 @@ def pick_at(series: np.ndarray, times: np.ndarray, when: np.ndarray) -> np.ndarr
     return np.take_along_axis(series, idx.reshape((-1,) + (1,) * (series.ndim - 1)), axis=-1)[
         ..., 0
     ]
+
+
+def lead_over_runner_up(capability: np.ndarray, axis: int) -> np.ndarray:
+    """Orders of magnitude between the best and the second-best actor (the leader's lead).
+
+    ``capability`` holds one capability per actor along ``axis`` (the engine's ``capability``,
+    whose value per actor is the best of its legal and covert labs); the result drops that
+    axis. A NaN actor is left out; the lead is NaN where fewer than two actors are defined
+    (a one-actor world has no runner-up). The concentration of the essay's 'one or a handful of
+    AIs ... concentrating immense power' at the level of actors (docs/worldviews.md).
+    """
+    c = np.asarray(capability, dtype=float)
+    if c.shape[axis] < 2:
+        return np.full(np.delete(c.shape, axis), np.nan)
+    c = np.where(np.isnan(c), -np.inf, c)
+    top = np.expand_dims(np.argmax(c, axis=axis), axis)
+    best = np.take_along_axis(c, top, axis=axis)
+    np.put_along_axis(c, top, -np.inf, axis=axis)  # c is a copy: drop the best, keep its ties
+    second = c.max(axis=axis)
+    with np.errstate(invalid="ignore"):
+        lead = np.squeeze(best, axis) - second
+    return np.where(np.isfinite(second), lead, np.nan)
+
+
+def max_between(series: np.ndarray, times: np.ndarray, t0: np.ndarray, t1: np.ndarray):
+    """Largest value of ``series`` ``(sample, time)`` from ``t0`` to ``t1`` per sample.
+
+    From the grid point at or after ``t0`` to the one at or after ``t1`` (the end of the grid
+    where ``t1`` is NaN), so a window shorter than a step still holds one point. NaN where
+    ``t0`` is NaN or the window holds no finite value.
+    """
+    n_t = len(times)
+    i0 = np.clip(np.searchsorted(times, np.nan_to_num(t0, nan=np.inf) - 1e-9), 0, n_t)
+    i1 = np.clip(np.searchsorted(times, np.nan_to_num(t1, nan=np.inf) - 1e-9), 0, n_t - 1)
+    k = np.arange(n_t)
+    inside = (k >= i0[:, None]) & (k <= i1[:, None]) & np.isfinite(series)
+    best = np.where(inside, series, -np.inf).max(axis=1)
+    return np.where(inside.any(axis=1) & np.isfinite(t0), best, np.nan)

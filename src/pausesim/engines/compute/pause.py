@@ -43,7 +43,7 @@ LIFT_REASONS: dict[int, str] = {
 REASON = {name: code for code, name in LIFT_REASONS.items()}
 
 #: Episodes recorded per sample; later ones are counted in ``n_pauses`` but not stored.
-MAX_EPISODES = 8
+MAX_EPISODES = 16
 
 _EPS = 1e-9
 
