@@ -7,15 +7,34 @@ the time the frontier reaches a capability level (risk on the way to that level;
 counted, where the level is not reached within the grid). A comparison gives, per sampled world,
 ``delta_risk = risk(policy) - risk(no pause)``, and per worldview the fraction of worlds in which
 the policy lowers risk, ``p_policy_better``, with its Monte Carlo standard error.
+
+Hazard is linear in the terms, so the integrated hazard ``H = sum_i w_i I_i`` splits exactly into
+the integrated terms ``I_i`` (:func:`term_hazard`), and so does its change ``Delta H``; since
+``risk = 1 - exp(-H)`` is increasing in ``H``, the sign of ``Delta risk`` is the sign of
+``Delta H`` in every world, and :func:`decomposition` says which term carries it. The verdict is
+also reported across a sweep of horizons (:func:`report_horizons`, :func:`horizon_sweep`), with a
+flag where its sign depends on the horizon (:func:`horizon_dependence`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
 from pausesim.worldviews import Worldview, get_worldview, hazard_terms
+
+#: Capability levels of the horizon sweep, in OOM above the scenario's danger level: from just
+#: past it to well beyond the end of the takeoff (full automation is 4 OOM above the danger
+#: level at Davidson's 2023 best guess, his "effective FLOP gap" of 1e4).
+SWEEP_LEVELS_ABOVE_DANGER = (1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0)
+
+#: Years of the horizon sweep: every ``SWEEP_YEAR_STEP`` years from ``SWEEP_FIRST_YEARS`` after
+#: the start of the grid to its end.
+SWEEP_YEAR_STEP = 5.0
+SWEEP_FIRST_YEARS = 10.0
 
 
 def integrated_hazard(hazard: xr.DataArray, until: np.ndarray) -> np.ndarray:
@@ -72,6 +91,81 @@ def cumulative_risk(hazard: xr.DataArray, until: np.ndarray, labels: list[str]) 
     return xr.DataArray(values, dims=dims, coords=coords)
 
 
+@dataclass(frozen=True)
+class Horizons:
+    """A set of horizons: years, and capability levels (OOM above GPT-4)."""
+
+    horizons: tuple[float, ...] = ()
+    level_horizons: tuple[float, ...] = ()
+
+
+def report_horizons(scenario) -> Horizons:
+    """The scenario's horizons and the sweep, each once, years first, in increasing order.
+
+    Sweep years: every 5 years from 10 years after the grid's start to its end; sweep levels:
+    :data:`SWEEP_LEVELS_ABOVE_DANGER` above ``metrics.danger_level_ooms``, within the
+    [-5, 60] OOM that level horizons allow.
+    """
+    grid, risk = scenario.grid, scenario.risk
+    first = grid.start + SWEEP_FIRST_YEARS
+    n = int(np.floor((grid.end - first) / SWEEP_YEAR_STEP + 1e-9)) + 1
+    years = [round(first + SWEEP_YEAR_STEP * i, 6) for i in range(max(n, 0))]
+    years = sorted(set(years) | set(risk.horizons))
+    danger = scenario.metrics.danger_level_ooms
+    levels = [round(danger + d, 2) for d in SWEEP_LEVELS_ABOVE_DANGER]
+    levels = sorted({lv for lv in levels if -5.0 <= lv <= 60.0} | set(risk.level_horizons))
+    return Horizons(tuple(y for y in years if grid.start < y <= grid.end), tuple(levels))
+
+
+def term_hazard(terms: xr.Dataset, until: np.ndarray, labels: list[str]) -> xr.DataArray:
+    """Integrated hazard terms ``(sample, term, horizon)``: ``I_i = integral of term_i dt``.
+
+    Integrated like the hazard (:func:`integrated_hazard`: left rule, a partial step in
+    proportion), so a worldview's integrated hazard is ``sum_i w_i I_i`` and its risk
+    ``1 - exp(-sum_i w_i I_i)``; NaN where ``until`` is.
+    """
+    names = list(terms.data_vars)
+    # time-major (term, time, sample): the layout hazard_terms' arrays already have in memory
+    stacked = np.stack([terms[k].transpose("time", "sample").values for k in names])
+    values = _integrate_time_major(stacked, terms["time"].values, until)
+    return xr.DataArray(
+        values.transpose(1, 0, 2).astype(np.float32),
+        dims=("sample", "term", "horizon"),
+        coords={"sample": terms["sample"].values, "term": names, "horizon": labels},
+        name="term_hazard",
+        attrs={"units": "term unit x yr", "description": "hazard terms integrated to each horizon"},
+    )
+
+
+def _integrate_time_major(h: np.ndarray, times: np.ndarray, until: np.ndarray) -> np.ndarray:
+    """:func:`integrated_hazard` of ``h`` ``(n, time, sample)``; returns ``(n, sample, k)``.
+
+    Accumulates step by step in float64 and keeps the running sum only where a horizon
+    needs it, instead of a cumulative sum over every step (several times faster).
+    """
+    n_t = len(times)
+    dt = float(times[1] - times[0]) if n_t > 1 else 0.0
+    edges = np.append(times, times[-1] + dt)
+    u = np.clip(np.nan_to_num(until, nan=times[0]), times[0], edges[-1])
+    j = np.clip(np.searchsorted(edges, u, side="right") - 1, 0, n_t - 1)  # (sample, k)
+    frac = (u - edges[j]) / dt if dt else np.zeros_like(u)
+    if np.isnan(h).any():
+        h = np.nan_to_num(h)
+    # the (sample, horizon) cells grouped by the step they end in, to read the running sum once
+    order = np.argsort(j, axis=None, kind="stable")
+    ends = np.searchsorted(j.ravel()[order], np.arange(n_t + 1))
+    rows, cols = np.unravel_index(order, j.shape)
+    before = np.zeros((h.shape[0],) + j.shape)  # sum of the whole steps before step j
+    acc = np.zeros((h.shape[0], h.shape[2]))
+    for k in range(1, n_t):
+        acc += h[:, k - 1]
+        cells = slice(ends[k], ends[k + 1])
+        if ends[k + 1] > ends[k]:
+            before[:, rows[cells], cols[cells]] = acc[:, rows[cells]]
+    part = h[:, j, np.arange(h.shape[2])[:, None]] * frac
+    return np.where(np.isnan(until), np.nan, (before + part) * dt)
+
+
 def resolve_worldviews(settings) -> list[Worldview]:
     """The worldviews a scenario selects: built-in names, ``.toml`` paths or inline ones."""
     inline = {w.name: w for w in settings.custom}
@@ -82,6 +176,24 @@ def run_risk(
     ds: xr.Dataset, params: xr.Dataset, policy, scenario, worldviews: list[Worldview]
 ) -> tuple[xr.DataArray, xr.DataArray]:
     """Hazard ``(worldview, sample, time)`` and risk ``(sample, worldview, horizon)`` of a run."""
+    hazard, risk, _ = evaluate_risk(ds, params, policy, scenario, worldviews, terms_out=False)
+    return hazard, risk
+
+
+def evaluate_risk(
+    ds: xr.Dataset,
+    params: xr.Dataset,
+    policy,
+    scenario,
+    worldviews: list[Worldview],
+    *,
+    terms_out: bool = True,
+) -> tuple[xr.DataArray, xr.DataArray, xr.DataArray | None]:
+    """:func:`run_risk`, and the integrated terms at the :func:`report_horizons`.
+
+    The terms are computed once for both. The third value is ``None`` if ``terms_out`` is
+    false.
+    """
     terms = hazard_terms(ds, params, policy, scenario.metrics, scenario.risk)
     hazard = xr.concat([w.hazard(terms) for w in worldviews], dim="worldview")
     hazard = hazard.assign_coords(worldview=[w.name for w in worldviews])
@@ -89,7 +201,13 @@ def run_risk(
     until = horizon_times(ds["frontier_capability"], scenario.risk)
     labels = horizon_labels(scenario.risk)
     risk = cumulative_risk(hazard, until, labels).transpose("sample", "worldview", "horizon")
-    return hazard.astype(np.float32), risk.rename("risk")
+    integrated = None
+    if terms_out:
+        report = report_horizons(scenario)
+        frontier = ds["frontier_capability"].transpose("sample", "time")
+        report_until = horizon_times(frontier, report)
+        integrated = term_hazard(terms, report_until, horizon_labels(report))
+    return hazard.astype(np.float32), risk.rename("risk"), integrated
 
 
 def verdicts(delta_risk: xr.DataArray) -> pd.DataFrame:
@@ -167,3 +285,181 @@ def crux_screen(params: xr.Dataset, delta_risk: xr.DataArray, top: int = 3) -> p
         for i in np.argsort(-np.abs(rho))[:top]:
             rows.append({"worldview": str(w), "parameter": names[i], "spearman_rho": float(rho[i])})
     return pd.DataFrame(rows, columns=["worldview", "parameter", "spearman_rho"])
+
+
+# -- decomposition by term and the horizon sweep -----------------------------------------------
+
+
+def worldview_hazard(terms: xr.DataArray, worldview: Worldview) -> xr.DataArray:
+    """Integrated hazard ``sum_i w_i I_i`` ``(sample, horizon)`` of a worldview (float64)."""
+    total = xr.zeros_like(terms.isel(term=0, drop=True), dtype=float)
+    for t, w in worldview.weights.items():
+        if w > 0:
+            total = total + w * terms.sel(term=t).astype(float)
+    return total
+
+
+#: columns of :func:`decomposition`, in order.
+DECOMPOSITION_COLUMNS = [
+    "worldview",
+    "horizon",
+    "term",
+    "weight",
+    "n",
+    "mean_policy",
+    "mean_no_pause",
+    "share_policy",
+    "share_no_pause",
+    "mean_delta",
+    "share_of_delta",
+    "p_same_sign",
+]
+
+
+def decomposition(
+    policy: xr.DataArray,
+    counterfactual: xr.DataArray,
+    worldviews: list[Worldview],
+    horizons: list[str] | None = None,
+) -> pd.DataFrame:
+    """Each worldview's integrated hazard and its change split by hazard term.
+
+    ``policy`` and ``counterfactual`` are :func:`term_hazard` arrays of the same worlds. A tidy
+    table (:data:`DECOMPOSITION_COLUMNS`): one row per worldview, horizon and weighted term, over
+    the worlds where both runs reach the horizon (``n``):
+
+    - ``mean_policy``, ``mean_no_pause``: mean of ``w_i I_i``, the term's part of the
+      integrated hazard; ``share_policy``, ``share_no_pause``: that part over the total;
+    - ``mean_delta``: mean of ``w_i (I_i,policy - I_i,no pause)``; the parts sum to the mean
+      change of the integrated hazard exactly, and ``share_of_delta`` is each part over it
+      (negative for a term that pulls against the total, above 1 for one that carries more than
+      all of it);
+    - ``p_same_sign``: the fraction of worlds with a nonzero total change where the term's
+      change has the total's sign (a term at zero has no sign).
+    """
+    labels = list(policy["horizon"].values) if horizons is None else list(horizons)
+    rows = []
+    for wv in worldviews:
+        weighed = [t for t, w in wv.weights.items() if w > 0]
+        w = np.array([wv.weights[t] for t in weighed])
+        for h in labels:
+            p = policy.sel(horizon=h, term=weighed).values.astype(float) * w  # (sample, term)
+            c = counterfactual.sel(horizon=h, term=weighed).values.astype(float) * w
+            ok = np.isfinite(p).all(axis=1) & np.isfinite(c).all(axis=1)
+            parts = _term_parts(p[ok], c[ok])
+            for j, term in enumerate(weighed):
+                row = {"worldview": wv.name, "horizon": str(h), "term": term, "weight": w[j]}
+                row.update({k: float(v[j]) for k, v in parts.items()})
+                row["n"] = int(ok.sum())
+                rows.append(row)
+    return pd.DataFrame(rows, columns=DECOMPOSITION_COLUMNS)
+
+
+def _term_parts(p: np.ndarray, c: np.ndarray) -> dict[str, np.ndarray]:
+    """Columns of :func:`decomposition` from the weighted terms ``(world, term)`` of both runs."""
+    n_terms = p.shape[1]
+    if p.shape[0] == 0:
+        keys = ("mean_policy", "mean_no_pause", "share_policy", "share_no_pause", "mean_delta")
+        return dict.fromkeys((*keys, "share_of_delta", "p_same_sign"), np.full(n_terms, np.nan))
+    delta = p - c
+    sign = np.sign(delta.sum(axis=1))
+    moved = sign != 0
+    mean_p, mean_c, mean_d = p.mean(axis=0), c.mean(axis=0), delta.mean(axis=0)
+    same = (np.sign(delta[moved]) == sign[moved, None]).mean(axis=0) if moved.any() else np.nan
+    return {
+        "mean_policy": mean_p,
+        "mean_no_pause": mean_c,
+        "share_policy": _ratio(mean_p, mean_p.sum()),
+        "share_no_pause": _ratio(mean_c, mean_c.sum()),
+        "mean_delta": mean_d,
+        "share_of_delta": _ratio(mean_d, mean_d.sum()),
+        "p_same_sign": np.broadcast_to(same, (n_terms,)),
+    }
+
+
+def _ratio(parts: np.ndarray, total: float) -> np.ndarray:
+    """``parts / total``, NaN where the total is 0 (no hazard to share)."""
+    return parts / total if total != 0 else np.full(parts.shape, np.nan)
+
+
+def horizon_sweep(
+    policy: xr.DataArray, counterfactual: xr.DataArray, worldviews: list[Worldview]
+) -> pd.DataFrame:
+    """The verdict at every horizon of the :func:`term_hazard` arrays.
+
+    Per worldview and horizon: ``kind`` (``year`` or ``level``) and ``value`` of the horizon,
+    ``p_policy_better`` (worlds with a lower integrated hazard, hence a lower risk), its SE,
+    ``n``, ``n_ties``, ``n_undefined`` (the level is not reached in one of the runs),
+    ``mean_delta_risk`` and ``mean_delta_hazard``, computed from the integrated terms exactly as
+    :func:`verdicts` computes them from the risk.
+    """
+    rows = []
+    for wv in worldviews:
+        hp, hc = worldview_hazard(policy, wv), worldview_hazard(counterfactual, wv)
+        for h in policy["horizon"].values:
+            a, b = hp.sel(horizon=h).values, hc.sel(horizon=h).values
+            d = a - b
+            ok = np.isfinite(d)
+            n = int(ok.sum())
+            p = float((d[ok] < 0).mean()) if n else np.nan
+            kind, value = _horizon_kind(str(h))
+            rows.append(
+                {
+                    "worldview": wv.name,
+                    "horizon": str(h),
+                    "kind": kind,
+                    "value": value,
+                    "p_policy_better": p,
+                    "se": float(np.sqrt(p * (1 - p) / n)) if n else np.nan,
+                    "n": n,
+                    "n_ties": int((d[ok] == 0).sum()),
+                    "n_undefined": int((~ok).sum()),
+                    "mean_delta_risk": float((np.expm1(-b[ok]) - np.expm1(-a[ok])).mean())
+                    if n
+                    else np.nan,
+                    "mean_delta_hazard": float(d[ok].mean()) if n else np.nan,
+                }
+            )
+    return pd.DataFrame(rows).set_index(["worldview", "horizon"])
+
+
+def _horizon_kind(label: str) -> tuple[str, float]:
+    if label.startswith("K>="):
+        return "level", float(label[3:])
+    return "year", float(label)
+
+
+def horizon_dependence(sweep: pd.DataFrame) -> pd.DataFrame:
+    """Per worldview: whether the sign of the verdict depends on the horizon.
+
+    From a :func:`horizon_sweep`: the range of ``p_policy_better`` and of ``mean_delta_risk``
+    over the horizons where they are defined; ``p_crosses_half`` where P(policy better) is above
+    0.5 at some horizon and below at another (``p_crosses_half_beyond_2se`` if both by more than
+    two Monte Carlo standard errors), ``delta_changes_sign`` where the mean change of risk is
+    negative at some horizon and positive at another, and ``sign_depends_on_horizon`` if either
+    of ``p_crosses_half`` and ``delta_changes_sign`` holds.
+    """
+    rows = []
+    for w, g in sweep.groupby(level="worldview", sort=False):
+        p = g["p_policy_better"].dropna()
+        d = g["mean_delta_risk"].dropna()
+        se = g["se"].reindex(p.index).fillna(0.0) if "se" in g else 0.0 * p
+        crosses = bool((p > 0.5).any() and (p < 0.5).any())
+        clear = bool((p - 2 * se > 0.5).any() and (p + 2 * se < 0.5).any())
+        flips = bool((d > 0).any() and (d < 0).any())
+        rows.append(
+            {
+                "worldview": w,
+                "p_min": float(p.min()) if len(p) else np.nan,
+                "p_max": float(p.max()) if len(p) else np.nan,
+                "horizon_p_min": str(p.idxmin()[1]) if len(p) else "",
+                "horizon_p_max": str(p.idxmax()[1]) if len(p) else "",
+                "delta_min": float(d.min()) if len(d) else np.nan,
+                "delta_max": float(d.max()) if len(d) else np.nan,
+                "p_crosses_half": crosses,
+                "p_crosses_half_beyond_2se": clear,
+                "delta_changes_sign": flips,
+                "sign_depends_on_horizon": crosses or flips,
+            }
+        )
+    return pd.DataFrame(rows).set_index("worldview")

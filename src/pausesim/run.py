@@ -26,7 +26,16 @@ from pausesim.metrics.summary import wide_table
 from pausesim.params.sampling import sample_params
 from pausesim.policy import Policy
 from pausesim.reduce import QuantileReducer
-from pausesim.risk import crux_screen, resolve_worldviews, run_risk, verdicts
+from pausesim.risk import (
+    DECOMPOSITION_COLUMNS,
+    crux_screen,
+    decomposition,
+    evaluate_risk,
+    horizon_dependence,
+    horizon_sweep,
+    resolve_worldviews,
+    verdicts,
+)
 from pausesim.scenario import Scenario, to_toml
 
 #: Default number of samples per chunk; part of what makes a run reproducible.
@@ -41,7 +50,9 @@ class Result:
 
     ``trajectories`` has dim ``sample`` (``keep="full"``) or ``quantile`` (``keep="quantiles"``;
     boolean variables become the fraction of samples where they hold), or is empty
-    (``keep="none"``). ``metrics`` always has every sample.
+    (``keep="none"``). ``metrics`` always has every sample. ``term_hazard`` holds the hazard
+    terms integrated to every horizon of :func:`~pausesim.risk.report_horizons`
+    ``(sample, term, horizon)``, whatever ``keep`` is (``None`` for engines without risk).
     """
 
     scenario: Scenario
@@ -49,6 +60,7 @@ class Result:
     trajectories: xr.Dataset
     metrics: xr.Dataset
     params: xr.Dataset
+    term_hazard: xr.DataArray | None = field(default=None, repr=False)
 
     @property
     def n_failed(self) -> int:
@@ -70,10 +82,58 @@ class Comparison:
     deltas: xr.Dataset = field(repr=False)
 
     def verdicts(self) -> pd.DataFrame:
-        """Per worldview and horizon: P(policy better) with its Monte Carlo SE and delta_risk."""
+        """Per worldview and horizon: P(policy better) with its Monte Carlo SE and delta_risk.
+
+        Two flags per worldview: ``fixed_by_construction`` (why no pause can lower its risk,
+        ``""`` if one can; :attr:`~pausesim.worldviews.Worldview.fixed_by_construction`) and
+        ``sign_depends_on_horizon`` (the verdict's sign differs across the horizon sweep,
+        :meth:`horizon_dependence`).
+        """
         if "delta_risk" not in self.deltas:
             return pd.DataFrame()
-        return verdicts(self.deltas["delta_risk"])
+        v = verdicts(self.deltas["delta_risk"])
+        names = v.index.get_level_values("worldview")
+        fixed = {w.name: w.fixed_by_construction for w in self.worldviews}
+        v["fixed_by_construction"] = [fixed.get(w, "") for w in names]
+        dep = self.horizon_dependence()
+        flag = dep["sign_depends_on_horizon"].to_dict() if not dep.empty else {}
+        v["sign_depends_on_horizon"] = [bool(flag.get(w, False)) for w in names]
+        return v
+
+    @property
+    def worldviews(self) -> list:
+        """The worldviews the scenario selects (none for engines without risk)."""
+        if self.policy.term_hazard is None:
+            return []
+        return resolve_worldviews(self.scenario.risk)
+
+    def decomposition(self, horizons: list[str] | None = None) -> pd.DataFrame:
+        """Each worldview's risk and delta_risk split by hazard term, per horizon.
+
+        One row per worldview, horizon (every horizon of the sweep unless ``horizons`` names
+        some) and weighted term: the mean integrated hazard each term contributes with and
+        without the pause, its share, the mean change and its share of the total change, and
+        how often the term's change has the sign of the total (:func:`pausesim.risk.
+        decomposition`). The parts sum to the total exactly.
+        """
+        if self.policy.term_hazard is None:
+            return pd.DataFrame(columns=DECOMPOSITION_COLUMNS)
+        return decomposition(
+            self.policy.term_hazard, self.counterfactual.term_hazard, self.worldviews, horizons
+        )
+
+    def horizon_sweep(self) -> pd.DataFrame:
+        """The verdict per worldview at the scenario's horizons and the sweep's years and levels."""
+        if self.policy.term_hazard is None:
+            return pd.DataFrame()
+        return horizon_sweep(
+            self.policy.term_hazard, self.counterfactual.term_hazard, self.worldviews
+        )
+
+    def horizon_dependence(self) -> pd.DataFrame:
+        """Per worldview: the range of the verdict over the sweep, and whether its sign moves."""
+        sweep = self.horizon_sweep()
+        return horizon_dependence(sweep) if not sweep.empty else pd.DataFrame()
 
     def cruxes(self, top: int = 3) -> pd.DataFrame:
         """Parameters most rank-correlated with ``delta_risk`` per worldview (a screen)."""
@@ -136,6 +196,11 @@ def comparison_deltas(policy: xr.Dataset, counterfactual: xr.Dataset) -> xr.Data
                 "delta_capability_end": p["capability_end"] - c["capability_end"],
             }
         )
+        if "lead_at_danger_ooms" in p and "lead_at_danger_ooms" in c:
+            out["delta_lead_at_danger_ooms"] = p["lead_at_danger_ooms"] - c["lead_at_danger_ooms"]
+            out["delta_lead_at_danger_ooms"].attrs.update(
+                units="OOM", description="leader's lead at the danger level, policy minus no pause"
+            )
     if "risk" in p and "risk" in c:
         out["delta_risk"] = p["risk"] - c["risk"]
         out["delta_risk"].attrs.update(
@@ -175,11 +240,14 @@ def _run(scenario, policies, keep, chunk_size, executor, progress) -> list[Resul
     reducers = [QuantileReducer() for _ in policies] if keep == "quantiles" else None
     stacks = [_SampleStack(n) for _ in policies]
     metrics: list[list[xr.Dataset]] = [[] for _ in policies]
+    terms: list[list[xr.DataArray]] = [[] for _ in policies]
     params = []
     done = 0
     for outputs, pds in executor.map(one_chunk, list(enumerate(bounds))):
-        for j, (traj, m) in enumerate(outputs):
+        for j, (traj, m, th) in enumerate(outputs):
             metrics[j].append(m)
+            if th is not None:
+                terms[j].append(th)
             if reducers is not None:
                 reducers[j].add(traj)
             elif keep == "full":
@@ -203,7 +271,8 @@ def _run(scenario, policies, keep, chunk_size, executor, progress) -> list[Resul
         traj.attrs.update(attrs, policy=pol.name, n_failed=n_failed)
         mets.attrs.update(attrs, policy=pol.name, n_failed=n_failed)
         pds = xr.concat(params, dim="sample") if len(params) > 1 else params[0]
-        results.append(Result(scenario, pol, traj, mets, pds))
+        th = xr.concat(terms[j], dim="sample") if terms[j] else None
+        results.append(Result(scenario, pol, traj, mets, pds, th))
     return results
 
 
@@ -236,11 +305,12 @@ class _ChunkJob:
             ds = engine.simulate(sp, pol, sc.grid, events_rng)
             ds = ds.assign_coords(sample=np.arange(lo, hi))
             m = run_metrics(ds, pol, sc.metrics)
+            th = None
             if self.worldviews:
-                hazard, risk = run_risk(ds, pds, pol, sc, list(self.worldviews))
+                hazard, risk, th = evaluate_risk(ds, pds, pol, sc, list(self.worldviews))
                 m["risk"] = risk
                 ds["hazard"] = hazard.transpose("sample", "worldview", "time")
-            outputs.append((_kept(ds, self.keep), m))
+            outputs.append((_kept(ds, self.keep), m, th))
         return outputs, pds
 
 
@@ -322,7 +392,9 @@ def save_result(
     """Write a run or comparison to ``folder``, every file atomically.
 
     Files: the scenario TOML, metrics (Parquet and CSV), the summary CSV and, optionally,
-    trajectories (netCDF).
+    trajectories (netCDF); for a comparison with risk also ``verdicts.csv`` (with its flags),
+    ``cruxes.csv``, ``decomposition.csv`` (by hazard term, every horizon of the sweep) and
+    ``horizons.csv`` (the verdict across the sweep).
     """
     from pausesim.io import atomic_write, save_dataset, save_table
 
@@ -351,4 +423,6 @@ def save_result(
     if isinstance(result, Comparison) and "delta_risk" in result.deltas:
         written.append(save_table(result.verdicts().reset_index(), folder / "verdicts.csv"))
         written.append(save_table(result.cruxes(), folder / "cruxes.csv"))
+        written.append(save_table(result.decomposition(), folder / "decomposition.csv"))
+        written.append(save_table(result.horizon_sweep().reset_index(), folder / "horizons.csv"))
     return written

@@ -215,9 +215,17 @@ def compare(
     sc = _load(scenario, samples, seed, set_, worldview, params_file)
     comparison = _execute(compare_, sc, keep, chunk_size, workers, processes)
     console.print(render.comparison_table(comparison))
-    for table in (render.verdict_table(comparison), render.drivers_table(comparison)):
+    tables = (
+        render.verdict_table(comparison),
+        render.decomposition_table(comparison),
+        render.horizon_table(comparison),
+        render.drivers_table(comparison),
+    )
+    for table in tables:
         if table is not None:
             console.print(table)
+    for line in render.horizon_warnings(comparison):
+        console.print(f"[yellow]{escape(line)}[/]")
     _save(comparison, out, keep)
 
 

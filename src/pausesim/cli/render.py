@@ -115,13 +115,19 @@ def verdict_table(comparison) -> Table | None:
     t.add_column("Δrisk mean", justify="right")
     t.add_column("Δrisk median [90%]", justify="right")
     t.add_column("undefined", justify="right")
+    fixed_any = False
     for w in v.index.get_level_values(0).unique():
         for i, (h, row) in enumerate(v.loc[w].iterrows()):
+            fixed = bool(row.get("fixed_by_construction", ""))
+            fixed_any |= fixed
+            flag = " [yellow]†[/]" if row.get("sign_depends_on_horizon", False) else ""
             t.add_row(
-                w if i == 0 else "",
+                w + flag if i == 0 else "",
                 escape(h),
                 _fmt(float(cf.sel(worldview=w, horizon=h).median())),
-                f"{row['p_policy_better']:.2f} ± {row['se']:.2f}",
+                "never, by construction"
+                if fixed
+                else f"{row['p_policy_better']:.2f} ± {row['se']:.2f}",
                 f"{row['mean_delta_risk']:+.4f}",
                 f"{row['median']:+.4f} [{row['p5']:+.4f}, {row['p95']:+.4f}]",
                 str(int(row["n_undefined"])),
@@ -129,9 +135,118 @@ def verdict_table(comparison) -> Table | None:
     t.caption = (
         "A year horizon accumulates risk until that year; K>=x until the frontier reaches x OOM "
         "above GPT-4 (equal capability, not equal dates). Undefined: the level is not reached "
-        "within the grid in one of the two runs."
+        "within the grid in one of the two runs. † the sign of the verdict depends on the "
+        "horizon (see the horizon sweep)."
+        + (
+            " 'never, by construction': the worldview weighs only hazards that are zero without "
+            "a pause and never negative, so no pause can lower its risk."
+            if fixed_any
+            else ""
+        )
     )
     return t
+
+
+def headline_horizon(comparison) -> str:
+    """The horizon the short tables use: the first capability level, else the last year."""
+    risk = comparison.scenario.risk
+    if risk.level_horizons:
+        return f"K>={risk.level_horizons[0]:g}"
+    return f"{risk.horizons[-1]:g}"
+
+
+def decomposition_table(comparison) -> Table | None:
+    """Which hazard term decides the verdict, per worldview, at the headline horizon."""
+    h = headline_horizon(comparison)
+    d = comparison.decomposition([h])
+    if d.empty:
+        return None
+    sweep = comparison.horizon_sweep()
+    t = Table(title=f"Which term decides the verdict (risk until {escape(h)}, by hazard term)")
+    t.add_column("worldview")
+    t.add_column("term")
+    t.add_column("share of hazard: no pause / pause", justify="right")
+    t.add_column("mean Δ integrated hazard", justify="right")
+    t.add_column("share of Δ", justify="right")
+    t.add_column("same sign as total", justify="right")
+    for w in d["worldview"].unique():
+        rows = d[(d["worldview"] == w) & (d["horizon"] == h)].set_index("term")
+        for i, (term, r) in enumerate(rows.iterrows()):
+            t.add_row(
+                w if i == 0 else "",
+                term,
+                f"{_fmt(r['share_no_pause'])} / {_fmt(r['share_policy'])}",
+                f"{r['mean_delta']:+.4f}",
+                _fmt(r["share_of_delta"]),
+                _fmt(r["p_same_sign"]),
+            )
+        total = sweep.loc[(w, h)]
+        t.add_row(
+            "",
+            "[bold]total[/]",
+            "",
+            f"[bold]{total['mean_delta_hazard']:+.4f}[/]",
+            "1.00",
+            f"P(pause lowers risk) {total['p_policy_better']:.2f}",
+        )
+        t.add_section()
+    t.caption = (
+        "Hazard is a weighted sum of terms, so the change of integrated hazard (pause minus no "
+        "pause, same worlds) splits exactly by term; its sign is the sign of Δrisk in every "
+        "world. Share of Δ: the term's part of the mean change (negative: it pulls the other "
+        "way). Same sign: how often the term's change has the total's sign. All horizons: "
+        "Comparison.decomposition(), decomposition.csv."
+    )
+    return t
+
+
+def horizon_table(comparison) -> Table | None:
+    """P(policy better) and mean Δrisk per worldview across the horizon sweep."""
+    sweep = comparison.horizon_sweep()
+    if sweep.empty:
+        return None
+    worldviews = list(sweep.index.get_level_values("worldview").unique())
+    t = Table(title="Verdict across horizons: P(pause lowers risk) (mean Δrisk)")
+    t.add_column("risk until")
+    for w in worldviews:
+        t.add_column(w, justify="right")
+    fixed = {w.name: bool(w.fixed_by_construction) for w in comparison.worldviews}
+    order = sweep.loc[worldviews[0]].sort_values(["kind", "value"], ascending=[False, True])
+    for h in order.index:
+        cells = []
+        for w in worldviews:
+            r = sweep.loc[(w, h)]
+            p = "never" if fixed.get(w) else _fmt(r["p_policy_better"])
+            undefined = f", {int(r['n_undefined'])} undef." if r["n_undefined"] else ""
+            cells.append(f"{p} ({r['mean_delta_risk']:+.4f}{undefined})")
+        t.add_row(escape(h), *cells)
+    t.caption = (
+        "Years every 5 from 10 years after the grid's start, and capability levels 1-12 OOM "
+        "above the danger level, with the scenario's own horizons (docs/worldviews.md, "
+        "'Horizons'). Comparison.horizon_sweep(), horizons.csv."
+    )
+    return t
+
+
+def horizon_warnings(comparison) -> list[str]:
+    """One warning per worldview whose verdict changes sign across the horizon sweep."""
+    dep = comparison.horizon_dependence()
+    if dep.empty:
+        return []
+    out = []
+    for w, r in dep[dep["sign_depends_on_horizon"]].iterrows():
+        noise = (
+            ""
+            if r["p_crosses_half_beyond_2se"] or r["delta_changes_sign"]
+            else " (P crosses 0.5 only within two Monte Carlo standard errors)"
+        )
+        out.append(
+            f"Warning: the verdict of {w} depends on the horizon: P(pause lowers risk) "
+            f"{r['p_min']:.2f} (until {r['horizon_p_min']}) to {r['p_max']:.2f} (until "
+            f"{r['horizon_p_max']}), mean Δrisk {r['delta_min']:+.4f} to {r['delta_max']:+.4f}"
+            f"{noise}."
+        )
+    return out
 
 
 def drivers_table(comparison) -> Table | None:

@@ -13,7 +13,7 @@ import xarray as xr
 from pydantic import Field, field_validator
 
 from pausesim._frozen import Frozen
-from pausesim.worldviews.terms import TERMS
+from pausesim.worldviews.terms import PAUSE_ONLY, TERMS
 
 
 class Worldview(Frozen):
@@ -37,6 +37,22 @@ class Worldview(Frozen):
         if not any(w > 0 for w in weights.values()):
             raise ValueError("a worldview needs at least one positive weight")
         return weights
+
+    @property
+    def fixed_by_construction(self) -> str:
+        """Why no pause can lower this worldview's risk, or ``""`` if one can.
+
+        A worldview that weighs only terms that are zero without a pause and never negative
+        (:data:`~.terms.PAUSE_ONLY`) finds every pause worse or equal, whatever the worlds: its
+        P(policy better) is 0 by construction, not by evidence.
+        """
+        weighed = sorted(t for t, w in self.weights.items() if w > 0)
+        if set(weighed) <= PAUSE_ONLY:
+            return (
+                f"weighs only {', '.join(weighed)}: zero without a pause and never negative, so "
+                "no pause can lower its risk"
+            )
+        return ""
 
     def hazard(self, terms: xr.Dataset) -> xr.DataArray:
         """Yearly hazard ``(sample, time)`` from the terms of :func:`~.terms.hazard_terms`."""

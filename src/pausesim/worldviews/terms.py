@@ -10,6 +10,11 @@ term                      definition                                            
 ========================  ==========================================================  =======
 ``speed``                 danger weight x max(0, dK*/dt - v_safe): frontier growth    OOM/yr
                           beyond what alignment can track (the essay: discontinuity)
+``own_speed``             danger weight x frontier-share-weighted max(0, dK_a/dt -    OOM/yr
+                          v_safe): each actor's own growth beyond the safe speed
+                          (the essay: "each new AI system is only modestly more
+                          powerful than the last"), so a developer's jump from
+                          behind counts although the frontier's does not
 ``alignment_gap``         danger weight x frontier-share-weighted max(0, K - M)       OOM^2/yr
                           x dK*/dt: capability gained while alignment lags
 ``low_safety``            danger weight x frontier share of low-safety labs           OOM/yr
@@ -24,7 +29,20 @@ term                      definition                                            
 ``enforcement``           [pause in force] x coalition share of the world x           1
                           enforcement intensity: global enforcement machinery
                           (the essay's and Barnett's tyranny risk)
+``concentration``         danger weight x lead x dK*/dt, where lead = K of the best   OOM^2/yr
+                          actor minus K of the second-best (each actor's K is the
+                          best of its legal and covert labs; coalition members count
+                          separately; 0 in a one-actor world): capability gained
+                          while one actor is ahead of all others (the essay's
+                          'concentrating immense power')
 ========================  ==========================================================  =======
+
+``hostility``, ``coalition_conflict`` and ``enforcement`` are zero whenever no pause is in force
+(:data:`PAUSE_ONLY`) and never negative, so a worldview that weighs only them cannot find that a
+pause lowers risk: its verdict is fixed by construction
+(:attr:`.Worldview.fixed_by_construction`). ``conflict-and-tyranny`` is not, because it also
+weighs ``concentration``, which a world without a pause accrues too. Definitions, units and
+sources: docs/worldviews.md.
 
 The feedback-loop terms accrue per OOM of frontier progress (they are multiplied by the
 frontier's speed ``dK*/dt``): in that view the risk lies in each step of capability taken
@@ -40,15 +58,35 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from pausesim.metrics.trajectory import lead_over_runner_up
+
 TERMS: dict[str, str] = {
     "speed": "frontier capability growth beyond the safe speed, near or past the danger level",
+    "own_speed": "each actor's own capability growth beyond the safe speed, by frontier share",
     "alignment_gap": "frontier progress made while models are beyond what alignment handles",
     "low_safety": "frontier progress made by low-safety labs",
     "unprepared": "alignment gap not covered by governance capacity",
     "hostility": "hostility between pause and non-pause states while a pause is in force",
     "coalition_conflict": "conflict among pause countries about the lift",
     "enforcement": "global enforcement machinery a pause needs (tyranny risk)",
+    "concentration": "frontier progress made while one actor leads all others (OOM lead)",
 }
+
+#: unit of each term (the yearly hazard is weight x term, so a weight is in 1/yr per unit).
+TERM_UNITS: dict[str, str] = {
+    "speed": "OOM/yr",
+    "own_speed": "OOM/yr",
+    "alignment_gap": "OOM^2/yr",
+    "low_safety": "OOM/yr",
+    "unprepared": "OOM",
+    "hostility": "1",
+    "coalition_conflict": "1",
+    "enforcement": "1",
+    "concentration": "OOM^2/yr",
+}
+
+#: terms that are zero whenever no pause is in force (and never negative otherwise).
+PAUSE_ONLY: frozenset[str] = frozenset({"hostility", "coalition_conflict", "enforcement"})
 
 #: outputs an engine must publish for the alignment-based terms.
 NEEDS_ALIGNMENT = ("alignment_gap", "governance")
@@ -108,9 +146,14 @@ def hazard_terms(ds: xr.Dataset, params: xr.Dataset, policy, metrics, risk) -> x
     gap = _time_major(ds["alignment_gap"]).astype(float)
     eta = params["governance_hazard_reduction"].values
     members = _time_major(ds["in_coalition"])  # (time, actor, sample)
-    in_force = (
-        _time_major(ds["in_force"]) if "in_force" in ds else _time_major(ds["paused"]).any(axis=1)
-    )
+    # the share of each step [t_k, t_k + dt) the pause was in force, when the engine records
+    # it (exact pause times; the hazard of step k applies over that step)
+    if "in_force_share" in ds:
+        in_force = _time_major(ds["in_force_share"]).astype(float)
+    elif "in_force" in ds:
+        in_force = _time_major(ds["in_force"])
+    else:
+        in_force = _time_major(ds["paused"]).any(axis=1)
     with np.errstate(invalid="ignore"):
         proximity = _coalition_proximity(_time_major(ds["capability"]), members)
     n_members = members.sum(axis=1)
@@ -119,14 +162,22 @@ def hazard_terms(ds: xr.Dataset, params: xr.Dataset, policy, metrics, risk) -> x
     intensity = max(enf.chip_mechanism_coverage, 1.0 - np.exp(-enf.detection_hazard_per_year))
     has_outsiders = (~members).any(axis=1)
     n_actors = members.shape[1]
+    capability = _time_major(ds["capability"]).astype(float)  # (time, actor, sample)
+    lead = np.nan_to_num(lead_over_runner_up(capability, axis=1), nan=0.0)
+    actor_share = np.nansum(_time_major(ds["frontier_share"]), axis=1)  # (time, actor, sample)
+    own_excess = np.maximum(
+        0.0, _trailing_speed(capability, times, 1.0) - risk.safe_speed_ooms_per_year
+    )
     terms = {
         "speed": dw * np.maximum(0.0, speed - risk.safe_speed_ooms_per_year),
+        "own_speed": dw * (actor_share * own_excess).sum(axis=1),
         "alignment_gap": dw * gap * speed,
         "low_safety": dw * _time_major(ds["low_safety_frontier_share"]).astype(float) * speed,
         "unprepared": dw * gap * np.exp(-eta * _time_major(ds["governance"]).astype(float)),
-        "hostility": (in_force & has_outsiders) * proximity,
+        "hostility": in_force * has_outsiders * proximity,
         "coalition_conflict": in_force * (n_members - 1) / max(1, n_actors - 1),
         "enforcement": in_force * coalition_share * intensity,
+        "concentration": dw * lead * speed,
     }
     coords = {"sample": ds["sample"], "time": ds["time"]}
     out = xr.Dataset(

@@ -209,9 +209,15 @@ def test_longer_global_pause_never_raises_time_to_prepare_risk_without_feedback_
         prev = risk
 
 
-def test_feedback_loop_risk_rises_with_pause_length_under_a_strong_loop_and_abrupt_lift():
-    """The essay's claim inside its own realistic pause: high beta, alignment that cannot run
-    ahead of what it studies, abrupt lift. Risk compared at equal capability (K>=10.68)."""
+def test_alignment_gap_risk_rises_with_pause_length_under_a_strong_loop_and_abrupt_lift():
+    """The essay's harm 1 inside its own realistic pause: high beta, alignment that cannot run
+    ahead of what it studies, abrupt lift; risk from the alignment-gap terms alone, compared at
+    equal capability (K>=10.68). (Under the essay's full worldview, fast takeoff carries most
+    of the risk and a longer unilateral pause lowers frontier speed: docs/worldviews.md.)"""
+    from pausesim.risk import run_risk
+    from pausesim.worldviews import Worldview
+
+    gap_only = Worldview(name="gap-only", weights={"alignment_gap": 0.003, "low_safety": 0.004})
     means = []
     for years in (2.0, 5.0, 10.0):
         sc = S.load(
@@ -227,8 +233,9 @@ def test_feedback_loop_risk_rises_with_pause_length_under_a_strong_loop_and_abru
             },
             samples=400,
         )
-        risk = compare(sc).policy.metrics["risk"].sel(worldview="feedback-loop", horizon="K>=10.68")
-        means.append(float(risk.mean()))
+        result = compare(sc).policy
+        _, risk = run_risk(result.trajectories, result.params, result.policy, sc, [gap_only])
+        means.append(float(risk.sel(worldview="gap-only", horizon="K>=10.68").mean()))
     assert means[0] < means[1] < means[2], means
 
 
