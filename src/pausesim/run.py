@@ -22,6 +22,7 @@ from pausesim import __version__
 from pausesim.engines import get_engine
 from pausesim.executor import Executor, LocalExecutor
 from pausesim.metrics import run_metrics, summarize
+from pausesim.metrics.events import lift_reasons
 from pausesim.metrics.summary import wide_table
 from pausesim.params.sampling import sample_params
 from pausesim.policy import Policy
@@ -70,6 +71,10 @@ class Result:
     def summary(self) -> pd.DataFrame:
         """Median, 90% interval and undefined count of every metric."""
         return summarize(self.metrics)
+
+    def lift_reasons(self) -> pd.DataFrame:
+        """Why the first pause episode ended, in how many worlds, and how long it lasted."""
+        return lift_reasons(self.metrics)
 
 
 @dataclass(frozen=True)
@@ -391,8 +396,9 @@ def save_result(
 ) -> list[Path]:
     """Write a run or comparison to ``folder``, every file atomically.
 
-    Files: the scenario TOML, metrics (Parquet and CSV), the summary CSV and, optionally,
-    trajectories (netCDF); for a comparison with risk also ``verdicts.csv`` (with its flags),
+    Files: the scenario TOML, metrics (Parquet and CSV), the summary CSV, why the pause ended
+    (``lift_reasons.csv``, engines that record pause episodes) and, optionally, trajectories
+    (netCDF); for a comparison with risk also ``verdicts.csv`` (with its flags),
     ``cruxes.csv``, ``decomposition.csv`` (by hazard term, every horizon of the sweep) and
     ``horizons.csv`` (the verdict across the sweep).
     """
@@ -420,6 +426,9 @@ def save_result(
         for suffix in ("parquet", "csv"):
             written.append(save_table(deltas, folder / f"deltas.{suffix}"))
     written.append(save_table(result.summary().reset_index(), folder / "summary.csv"))
+    policy_run = result.policy if isinstance(result, Comparison) else result
+    if "lift_reason" in policy_run.metrics:
+        written.append(save_table(policy_run.lift_reasons(), folder / "lift_reasons.csv"))
     if isinstance(result, Comparison) and "delta_risk" in result.deltas:
         written.append(save_table(result.verdicts().reset_index(), folder / "verdicts.csv"))
         written.append(save_table(result.cruxes(), folder / "cruxes.csv"))

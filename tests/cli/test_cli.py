@@ -87,3 +87,30 @@ def test_scenarios_lists_every_preset():
     assert r.exit_code == 0
     for name in preset_names():
         assert name in r.output
+
+
+def test_compare_says_why_the_pause_ended_and_saves_it(tmp_path):
+    """A longer fixed duration changes nothing when catch-up ends the pause first: the output
+    says so."""
+    import pandas as pd
+
+    out = tmp_path / "o"
+    r = runner.invoke(
+        app,
+        [
+            "compare",
+            "essay-realistic",
+            "-n",
+            "200",
+            "--set",
+            "policy.end.duration_years=10",
+            "--out",
+            str(out),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert "Why the pause ended" in r.output and "catch up" in r.output
+    reasons = pd.read_csv(out / "lift_reasons.csv").set_index("reason")
+    assert reasons["n"].sum() == 200
+    assert reasons.loc["catch_up", "share"] > 0.5
+    assert "duration" not in reasons.index  # ten years are never reached

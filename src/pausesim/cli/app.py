@@ -188,6 +188,9 @@ def run(
     sc = _load(scenario, samples, seed, set_, worldview, params_file)
     result = _execute(simulate, sc, keep, chunk_size, workers, processes)
     console.print(render.run_table(result))
+    reasons = render.lift_reason_table(result)
+    if reasons is not None:
+        console.print(reasons)
     _save(result, out, keep)
 
 
@@ -216,6 +219,7 @@ def compare(
     comparison = _execute(compare_, sc, keep, chunk_size, workers, processes)
     console.print(render.comparison_table(comparison))
     tables = (
+        render.lift_reason_table(comparison.policy),
         render.verdict_table(comparison),
         render.decomposition_table(comparison),
         render.horizon_table(comparison),

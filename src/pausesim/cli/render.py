@@ -49,6 +49,33 @@ def run_table(result) -> Table:
     return t
 
 
+def lift_reason_table(result) -> Table | None:
+    """Why the first pause episode ended and how long it lasted, per reason."""
+    reasons = result.lift_reasons()
+    if reasons.empty:
+        return None
+    t = Table(title="Why the pause ended (first episode)")
+    t.add_column("reason")
+    t.add_column("worlds", justify="right")
+    t.add_column("share", justify="right")
+    t.add_column("pause length, years: median [90%]", justify="right")
+    for r in reasons.itertuples():
+        t.add_row(
+            escape(r.reason.replace("_", " ")),
+            str(r.n),
+            f"{r.share:.2f}",
+            f"{_fmt(r.pause_years_median)} [{_fmt(r.pause_years_p5)}, {_fmt(r.pause_years_p95)}]",
+        )
+    m = result.metrics
+    if "n_pauses" in m:
+        again = float((m["n_pauses"].values >= 2).mean())
+        t.caption = (
+            f"Re-paused at least once in {again:.0%} of worlds; paused_years_total counts every "
+            "episode. 'in force at end': still paused when the grid ends (length so far)."
+        )
+    return t
+
+
 def comparison_table(comparison) -> Table:
     """Policy vs no pause: medians side by side, then the per-sample deltas."""
     s = comparison.summary()
@@ -63,6 +90,8 @@ def comparison_table(comparison) -> Table:
         if name.startswith("risk["):
             continue  # shown by worldview in the verdict table
         a, b = pol.loc[name], cf.loc[name]
+        if a["n_undefined"] == a["n"] and b["n_undefined"] == b["n"]:
+            continue  # defined in no world of either run (e.g. no defector)
         t.add_row(
             escape(name),
             f"{_fmt(a['median'])} {_interval(a)}",
