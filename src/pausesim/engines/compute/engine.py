@@ -234,7 +234,7 @@ def _run(
         """
         if k == 0:
             return feasible
-        rate = rate_paused if paused_until_then else rate_free
+        rate = rate_free if not paused_until_then and rate_free is not None else rate_paused
         b = np.minimum(budget_prev + rate * (t_at - t_prev), budget)
         return b + pause.interpolate(access_prev, access, t_prev, t, t_at)
 
@@ -361,9 +361,8 @@ def _run(
             )
             partial = (f_in_force > 0) & (f_in_force < 1)
             rate_paused = growth.copy()  # (yearly rates; ``growth`` is updated in place below)
-            rate_free = (
-                unpaused_growth(chip_slow) if (partial.any() or touched.any()) else rate_paused
-            )
+            # (the unpaused rates are needed only where a pause starts or ends inside the step)
+            rate_free = unpaused_growth(chip_slow) if partial.any() else None
             if partial.any():
                 growth = np.where(partial, rate_free + f_in_force * (growth - rate_free), growth)
             ceiling = ceiling0 + ceiling_slope * (t - times[0])
@@ -512,6 +511,8 @@ def _run(
                 f_in_force = np.where(rows, part, f_in_force)
                 # ... and budgets and algorithms grew at their unpaused rates after the lift
                 rest = np.where(rows, t - t_state, 0.0)
+                if rate_free is None:
+                    rate_free = unpaused_growth(chip_slow)
                 budget = budget + rest * (rate_free - rate_paused)
                 members = coalition[:, None] & rows[None, :]
                 efficiency = efficiency + rest * members * (
