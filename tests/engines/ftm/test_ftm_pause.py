@@ -148,3 +148,26 @@ def test_samples_do_not_interact(baseline):
 def test_levers_without_meaning_in_one_economy_are_rejected(policy, field):
     with pytest.raises(ValueError, match=field):
         run(policy)
+
+
+def test_political_shocks_are_shared_by_pauses_that_start_at_different_times():
+    """Common random numbers: shocks are a calendar-time Poisson process of the sampled world,
+    so two pauses in force at the same time lift at the same shock."""
+    from pausesim.engines.ftm.pause import PauseSchedule
+
+    def lifts(start):
+        pol = Policy(
+            name="p",
+            coalition=Coalition(members=("world",)),
+            start_year=start,
+            end=EndRule(duration_years=100.0, political_lift_hazard_per_year=0.4),
+        )
+        return PauseSchedule.from_policy(pol, 4000, np.random.default_rng(7), origin=2022.0).lift
+
+    a, b = lifts(2027.0), lifts(2027.25)
+    later = a >= 2027.25
+    assert np.array_equal(a[later], b[later])
+    assert (b[~later] > 2027.25).all()
+    assert np.mean(~later) == pytest.approx(-np.expm1(-0.25 * 0.4), abs=0.015)
+    # the waiting time after the start is exponential with the hazard's mean
+    assert np.mean(a - 2027.0) == pytest.approx(1 / 0.4, rel=0.05)

@@ -79,7 +79,7 @@ class FTMEngine:
                 f"the ftm engine has the single actor {list(DEFAULT_ACTORS)}, got "
                 f"{list(params.actors)}"
             )
-        schedule = PauseSchedule.from_policy(policy, params.n, rng)
+        schedule = PauseSchedule.from_policy(policy, params.n, rng, origin=float(grid.times[0]))
         with np.errstate(all="ignore"):
             run = model.simulate(params.values, grid.times, grid.step, schedule, self.record)
             ds = to_dataset(run, grid, policy)

@@ -102,15 +102,31 @@ class PauseSchedule:
     hardware: bool
 
     @classmethod
-    def from_policy(cls, policy: Policy, n: int, rng: np.random.Generator) -> PauseSchedule:
-        """Schedule of ``policy`` for ``n`` samples; lift hazards drawn from ``rng``."""
+    def from_policy(
+        cls, policy: Policy, n: int, rng: np.random.Generator, origin: float | None = None
+    ) -> PauseSchedule:
+        """Schedule of ``policy`` for ``n`` samples; political shocks drawn from ``rng``.
+
+        Political shocks are a Poisson process in calendar time from ``origin`` (the grid's
+        start; the pause's start if earlier), part of the sampled world: shock ``i`` of a
+        sample comes from the ``i``-th draw whatever the policy, and the pause lifts at the
+        first shock after its start, so pauses that start at different times face the same
+        shocks (common random numbers).
+        """
         check_policy(policy)
         active = WORLD in policy.coalition.members
         duration = policy.end.duration_years
         lift = np.full(n, np.inf if duration is None else policy.start_year + duration)
         h = policy.end.political_lift_hazard_per_year
         if active and h > 0:
-            lift = np.minimum(lift, policy.start_year + rng.exponential(1.0 / h, size=n))
+            start = policy.start_year
+            shock = min(start, start if origin is None else origin) + np.zeros(n)
+            due = np.ones(n, dtype=bool)
+            while due.any():
+                step = rng.standard_exponential(n) / h  # one draw per sample and shock
+                shock = np.where(due, shock + step, shock)
+                due = shock < start - _EPS
+            lift = np.minimum(lift, shock)
         return cls(
             active=active,
             start=policy.start_year,
