@@ -44,13 +44,20 @@ def test_every_term_has_a_unit_and_pause_only_terms_are_terms():
     assert PAUSE_ONLY <= set(TERMS) and "concentration" not in PAUSE_ONLY
 
 
-def test_concentration_term_is_danger_weight_times_lead_times_frontier_speed():
+@pytest.fixture(scope="module")
+def realistic_terms():
+    """Hazard terms of a small essay-realistic run, with its danger weight."""
     sc = S.load("essay-realistic", samples=60)
     cmp = compare(sc)
     ds = cmp.policy.trajectories
     terms = hazard_terms(ds, cmp.policy.params, sc.policy, sc.metrics, sc.risk)
     frontier = ds["frontier_capability"]
     dw = danger_weight(frontier, sc.metrics.danger_level_ooms, sc.risk.danger_width_ooms)
+    return sc, ds, terms, frontier, dw
+
+
+def test_concentration_term_is_danger_weight_times_lead_times_frontier_speed(realistic_terms):
+    sc, ds, terms, frontier, dw = realistic_terms
     speed = np.maximum(0.0, frontier_speed(frontier).values)
     lead = lead_over_runner_up(ds["capability"].transpose("sample", "actor", "time").values, 1)
     expected = dw.values * lead * speed
@@ -95,13 +102,8 @@ def test_a_global_pause_narrows_the_lead_and_an_abrupt_lift_reopens_it():
     assert np.mean(a >= p - 1e-6) > 0.8
 
 
-def test_own_speed_is_each_actors_excess_growth_weighted_by_its_frontier_share():
-    sc = S.load("essay-realistic", samples=60)
-    cmp = compare(sc)
-    ds = cmp.policy.trajectories
-    terms = hazard_terms(ds, cmp.policy.params, sc.policy, sc.metrics, sc.risk)
-    frontier = ds["frontier_capability"]
-    dw = danger_weight(frontier, sc.metrics.danger_level_ooms, sc.risk.danger_width_ooms)
+def test_own_speed_is_each_actors_excess_growth_weighted_by_its_frontier_share(realistic_terms):
+    sc, ds, terms, frontier, dw = realistic_terms
     excess = np.maximum(0.0, frontier_speed(ds["capability"]) - sc.risk.safe_speed_ooms_per_year)
     share = ds["frontier_share"].sum("sector")
     expected = dw * (share * excess).sum("actor")
