@@ -261,7 +261,7 @@ def _run(
                 joins = pause.change_times(policy, sp.actors, t_prev, t, "join")
                 was_empty = k > 0 and not member[k - 1].any()
                 joined = joins[np.isfinite(joins)]
-                t0 = max(policy.start_year, joined.max()) if was_empty and joined.size else None
+                t0 = max(policy.start_year, joined.min()) if was_empty and joined.size else None
                 t0 = policy.start_year if t0 is None else t0
                 if k > 0:
                     t0 = max(t0, t_prev)
@@ -620,6 +620,7 @@ def _run(
         )
         o["governance"][k] = capacity
         o["cap"][k] = cap
+        in_force = state.in_force & has_members  # (after this step's catch-up lifts)
         o["paused"][k] = in_force[None, :] & coalition[:, None]
         o["in_force"][k] = in_force
         if k > 0:
