@@ -9,7 +9,7 @@ random numbers).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -24,7 +24,7 @@ from pausesim.executor import Executor, LocalExecutor
 from pausesim.metrics import run_metrics, summarize
 from pausesim.metrics.events import lift_reasons
 from pausesim.metrics.summary import wide_table
-from pausesim.params.sampling import sample_params
+from pausesim.params.sampling import SampledParams, sample_params
 from pausesim.policy import Policy
 from pausesim.reduce import QuantileReducer
 from pausesim.risk import (
@@ -182,6 +182,31 @@ def compare(
     return Comparison(scenario, pol, cf, comparison_deltas(pol.metrics, cf.metrics))
 
 
+def compare_policies(
+    scenario: Scenario,
+    policies: Sequence[Policy],
+    *,
+    params: SampledParams | None = None,
+    keep: Keep = "none",
+    chunk_size: int = CHUNK_SIZE,
+    executor: Executor | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Comparison]:
+    """Each of ``policies`` against nobody pausing, all on the *same* worlds in one pass.
+
+    The worlds are the scenario's sampled ones, or ``params`` when given (a sensitivity design:
+    one world per row, e.g. from :func:`~pausesim.params.sampling.params_from_uniforms`); every
+    policy sees the same event clocks. Used by sweeps, policy search and sensitivity analyses,
+    so that their candidates differ only in what is varied (common random numbers).
+    """
+    runs = _run(scenario, [Policy.none(), *policies], keep, chunk_size, executor, progress, params)
+    cf = runs[0]
+    return [
+        Comparison(scenario.with_policy(pol), r, cf, comparison_deltas(r.metrics, cf.metrics))
+        for pol, r in zip(policies, runs[1:], strict=True)
+    ]
+
+
 def comparison_deltas(policy: xr.Dataset, counterfactual: xr.Dataset) -> xr.Dataset:
     """Per-sample differences between a policy run and its counterfactual (DESIGN §5).
 
@@ -233,14 +258,14 @@ def _chunk_rngs(seed: int, index: int) -> tuple[np.random.Generator, np.random.G
     return params, events
 
 
-def _run(scenario, policies, keep, chunk_size, executor, progress) -> list[Result]:
+def _run(scenario, policies, keep, chunk_size, executor, progress, params=None) -> list[Result]:
     engine = get_engine(scenario.engine)
     # Risk needs the alignment and governance stocks; engines without them get no risk.
     worldviews = resolve_worldviews(scenario.risk) if engine.publishes_risk_inputs else []
-    n = scenario.samples
+    n = scenario.samples if params is None else params.n
     bounds = [(lo, min(lo + chunk_size, n)) for lo in range(0, n, chunk_size)]
 
-    one_chunk = _ChunkJob(scenario, tuple(policies), keep, tuple(worldviews))
+    one_chunk = _ChunkJob(scenario, tuple(policies), keep, tuple(worldviews), params)
     executor = executor or LocalExecutor()
     reducers = [QuantileReducer() for _ in policies] if keep == "quantiles" else None
     stacks = [_SampleStack(n) for _ in policies]
@@ -293,16 +318,20 @@ class _ChunkJob:
     policies: tuple[Policy, ...]
     keep: str
     worldviews: tuple
+    params: SampledParams | None = None  #: given worlds instead of sampled ones
 
     def __call__(self, item: tuple[int, tuple[int, int]]):
         index, (lo, hi) = item
         sc = self.scenario
         engine = get_engine(sc.engine)
-        correlations = {(c.a, c.b): c.rho for c in sc.world.correlations}
-        params_rng, _ = _chunk_rngs(sc.seed, index)
-        sp = sample_params(
-            engine.catalog, sc.actors, dict(sc.world.params), hi - lo, params_rng, correlations
-        )
+        if self.params is not None:
+            sp = self.params.subset(slice(lo, hi))
+        else:
+            correlations = {(c.a, c.b): c.rho for c in sc.world.correlations}
+            params_rng, _ = _chunk_rngs(sc.seed, index)
+            sp = sample_params(
+                engine.catalog, sc.actors, dict(sc.world.params), hi - lo, params_rng, correlations
+            )
         pds = sp.to_dataset().assign_coords(sample=np.arange(lo, hi))
         outputs = []
         for pol in self.policies:

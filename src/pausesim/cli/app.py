@@ -449,3 +449,7 @@ def main() -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# Analysis commands live in their own modules and register on ``app`` when imported.
+from pausesim.cli import sensitivity_cmd as _sensitivity_cmd  # noqa: E402, F401

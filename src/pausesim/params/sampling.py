@@ -97,6 +97,37 @@ def sample_params(
         for j, name in enumerate(names):
             u[:, index[(name, None)]] = cu[:, j]
 
+    return params_from_uniforms(catalog, actors, overrides, u)
+
+
+def parameter_slots(catalog: Catalog, actors: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    """The (parameter, actor) columns of the unit hypercube, in catalog order.
+
+    A scalar parameter has one column (actor ``None``); a per-actor parameter one per actor.
+    """
+    slots: list[tuple[str, str | None]] = []
+    for p in catalog:
+        if p.per_actor:
+            slots.extend((p.name, a) for a in actors)
+        else:
+            slots.append((p.name, None))
+    return slots
+
+
+def params_from_uniforms(
+    catalog: Catalog,
+    actors: tuple[str, ...],
+    overrides: Mapping[str, Distribution | Mapping[str, Distribution]],
+    u: np.ndarray,
+) -> SampledParams:
+    """Parameter values from points ``u`` ``(n, slots)`` of the unit hypercube.
+
+    Column ``j`` of ``u`` is slot ``j`` of :func:`parameter_slots`; each value is the inverse
+    CDF of its distribution (the override, else the catalog default), kept within the
+    parameter's bounds. :func:`sample_params` draws ``u`` at random; a sensitivity design (a
+    Saltelli sample) passes its own.
+    """
+    n = u.shape[0]
     values: dict[str, np.ndarray] = {}
     col = 0
     for p in catalog:
