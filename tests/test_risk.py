@@ -314,3 +314,26 @@ def test_a_comparison_saves_its_decomposition_and_horizon_sweep(tmp_path, essay_
     assert {"fixed_by_construction", "sign_depends_on_horizon"} <= set(verdict.columns)
     sweep = load_table(tmp_path / "horizons.csv")
     assert set(sweep["kind"]) == {"year", "level"}
+
+
+def test_verdict_intervals_are_wilson_and_honest_at_zero():
+    """P(better) = 0 is not '0.00 +- 0.00': the Wilson interval keeps an upper bound."""
+    from scipy import stats
+
+    from pausesim.risk import verdicts
+
+    d = np.full((200, 1, 2), 0.01)
+    d[:30, 0, 1] = -0.01  # 30 of 200 worlds better at the second horizon
+    da = xr.DataArray(
+        d,
+        dims=("sample", "worldview", "horizon"),
+        coords={"worldview": ["w"], "horizon": ["a", "b"]},
+    )
+    v = verdicts(da)
+    never, some = v.loc[("w", "a")], v.loc[("w", "b")]
+    assert never["p_policy_better"] == 0.0 and never["se"] == 0.0
+    ci = stats.binomtest(0, 200).proportion_ci(method="wilson")
+    assert never["p_low"] == pytest.approx(ci.low, abs=1e-12)
+    assert never["p_high"] == pytest.approx(ci.high) and never["p_high"] > 0.01
+    ci = stats.binomtest(30, 200).proportion_ci(method="wilson")
+    assert (some["p_low"], some["p_high"]) == pytest.approx((ci.low, ci.high))

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from pausesim.sensitivity.stats import wilson_interval
 from pausesim.worldviews import Worldview, get_worldview, hazard_terms
 
 #: Capability levels of the horizon sweep, in OOM above the scenario's danger level: from just
@@ -211,11 +212,13 @@ def evaluate_risk(
 
 
 def verdicts(delta_risk: xr.DataArray) -> pd.DataFrame:
-    """Per worldview and horizon: P(policy better), its Monte Carlo SE, ties, and delta_risk.
+    """Per worldview and horizon: P(policy better), its interval, ties, and delta_risk.
 
     ``p_policy_better`` is the fraction of sampled worlds with ``delta_risk < 0``; worlds where
     the two risks are equal (``n_ties``, e.g. no hazard at all before the horizon) count as not
-    better; undefined (NaN) worlds are counted in ``n_undefined`` and left out.
+    better; undefined (NaN) worlds are counted in ``n_undefined`` and left out. ``p_low`` and
+    ``p_high`` are the 95% Wilson score interval, which stays honest at 0 and 1 where the Monte
+    Carlo standard error ``se`` (kept for reference) reads 0.
     """
     rows = []
     for w in delta_risk["worldview"].values:
@@ -230,6 +233,13 @@ def verdicts(delta_risk: xr.DataArray) -> pd.DataFrame:
                     "horizon": str(h),
                     "p_policy_better": p,
                     "se": float(np.sqrt(p * (1 - p) / n)) if n else np.nan,
+                    **dict(
+                        zip(
+                            ("p_low", "p_high"),
+                            (float(x) for x in wilson_interval(int((d[ok] < 0).sum()), n)),
+                            strict=True,
+                        )
+                    ),
                     "n": n,
                     "n_ties": int((d[ok] == 0).sum()),
                     "n_undefined": int((~ok).sum()),
@@ -411,6 +421,13 @@ def horizon_sweep(
                     "value": value,
                     "p_policy_better": p,
                     "se": float(np.sqrt(p * (1 - p) / n)) if n else np.nan,
+                    **dict(
+                        zip(
+                            ("p_low", "p_high"),
+                            (float(x) for x in wilson_interval(int((d[ok] < 0).sum()), n)),
+                            strict=True,
+                        )
+                    ),
                     "n": n,
                     "n_ties": int((d[ok] == 0).sum()),
                     "n_undefined": int((~ok).sum()),

@@ -131,7 +131,7 @@ def params_table(records: list[dict], engine: str) -> Table:
 
 
 def verdict_table(comparison) -> Table | None:
-    """Per worldview and horizon: P(policy better) with its SE and delta_risk."""
+    """Per worldview and horizon: P(policy better) with its Wilson interval and delta_risk."""
     v = comparison.verdicts()
     if v.empty:
         return None
@@ -140,7 +140,7 @@ def verdict_table(comparison) -> Table | None:
     t.add_column("worldview")
     t.add_column("risk until", justify="right")
     t.add_column("risk, no pause (median)", justify="right")
-    t.add_column("P(pause lowers risk) ± SE", justify="right")
+    t.add_column("P(pause lowers risk) [95%]", justify="right")
     t.add_column("Δrisk mean", justify="right")
     t.add_column("Δrisk median [90%]", justify="right")
     t.add_column("undefined", justify="right")
@@ -156,12 +156,13 @@ def verdict_table(comparison) -> Table | None:
                 _fmt(float(cf.sel(worldview=w, horizon=h).median())),
                 "never, by construction"
                 if fixed
-                else f"{row['p_policy_better']:.2f} ± {row['se']:.2f}",
+                else f"{row['p_policy_better']:.2f} [{row['p_low']:.2f}, {row['p_high']:.2f}]",
                 f"{row['mean_delta_risk']:+.4f}",
                 f"{row['median']:+.4f} [{row['p5']:+.4f}, {row['p95']:+.4f}]",
                 str(int(row["n_undefined"])),
             )
     t.caption = (
+        "[95%]: Wilson score interval of the share of worlds. "
         "A year horizon accumulates risk until that year; K>=x until the frontier reaches x OOM "
         "above GPT-4 (equal capability, not equal dates). Undefined: the level is not reached "
         "within the grid in one of the two runs. † the sign of the verdict depends on the "
