@@ -252,47 +252,34 @@ def verdicts(delta_risk: xr.DataArray) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index(["worldview", "horizon"])
 
 
-def _ranks(x: np.ndarray) -> np.ndarray:
-    order = np.argsort(x, axis=0, kind="stable")
-    ranks = np.empty_like(order, dtype=float)
-    np.put_along_axis(ranks, order, np.arange(x.shape[0], dtype=float)[:, None], axis=0)
-    return ranks
-
-
 def crux_screen(params: xr.Dataset, delta_risk: xr.DataArray, top: int = 3) -> pd.DataFrame:
-    """Parameters most associated with the sign of ``delta_risk``, per worldview.
+    """Parameters most associated with ``delta_risk``, per worldview (a screen).
 
-    Spearman rank correlation between every sampled parameter (one column per actor for
-    per-actor parameters) and ``delta_risk`` at the last horizon, across sampled worlds. A
-    screen, not a causal attribution: the full crux analysis is a separate method.
+    Spearman rank correlation, with average ranks for ties (:func:`pausesim.sensitivity.stats.
+    spearman`, equal to ``scipy.stats.spearmanr``), between every sampled parameter with a
+    spread (one column per actor for per-actor parameters, :func:`pausesim.sensitivity.cruxes.
+    parameter_columns`) and ``delta_risk`` at the last horizon, over the worlds where it is
+    defined; the ``top`` largest ``|rho|`` per worldview. A screen, not a causal attribution:
+    ``pausesim cruxes`` and ``pausesim sensitivity`` are the full analyses.
     """
-    cols, names = [], []
-    for name, da in params.data_vars.items():
-        if da.ndim == 1:
-            cols.append(da.values)
-            names.append(name)
-        else:
-            for j, actor in enumerate(da["actor"].values):
-                cols.append(da.values[:, j])
-                names.append(f"{name}[{actor}]")
-    x = np.column_stack(cols).astype(float)
-    varying = np.ptp(x, axis=0) > 0
-    x, names = x[:, varying], [n for n, v in zip(names, varying, strict=True) if v]
-    rx = _ranks(x)
-    rx = (rx - rx.mean(axis=0)) / rx.std(axis=0)
+    from pausesim.sensitivity.cruxes import parameter_columns
+    from pausesim.sensitivity.stats import spearman
+
+    cols = parameter_columns(params)
+    names = list(cols)
     rows = []
+    if not names:
+        return pd.DataFrame(rows, columns=["worldview", "parameter", "spearman_rho"])
+    x = np.column_stack([cols[k] for k in names])
     last = delta_risk["horizon"].values[-1]
     for w in delta_risk["worldview"].values:
         d = delta_risk.sel(worldview=w, horizon=last).values.astype(float)
         ok = np.isfinite(d)
         if ok.sum() < 3 or np.std(d[ok]) == 0:
             continue
-        rd = _ranks(d[ok][:, None])[:, 0]
-        rd = (rd - rd.mean()) / rd.std()
-        sub = _ranks(x[ok])
-        sub = (sub - sub.mean(axis=0)) / np.where(sub.std(axis=0) > 0, sub.std(axis=0), 1.0)
-        rho = (sub * rd[:, None]).mean(axis=0)
-        for i in np.argsort(-np.abs(rho))[:top]:
+        rho = spearman(x[ok], d[ok])
+        rho = np.where(np.isfinite(rho), rho, 0.0)  # a column constant on these worlds
+        for i in np.argsort(-np.abs(rho), kind="stable")[:top]:
             rows.append({"worldview": str(w), "parameter": names[i], "spearman_rho": float(rho[i])})
     return pd.DataFrame(rows, columns=["worldview", "parameter", "spearman_rho"])
 

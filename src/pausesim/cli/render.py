@@ -280,7 +280,10 @@ def horizon_warnings(comparison) -> list[str]:
 
 
 def drivers_table(comparison) -> Table | None:
-    """Parameters most rank-correlated with delta_risk, per worldview (a screen)."""
+    """Parameters most rank-correlated with delta_risk, per worldview (a screen).
+
+    The numbers are :func:`pausesim.risk.crux_screen` (average-rank Spearman).
+    """
     cruxes = comparison.cruxes()
     if cruxes.empty:
         return None
@@ -297,8 +300,10 @@ def drivers_table(comparison) -> Table | None:
         )
         last = r.worldview
     t.caption = (
-        "Across sampled worlds, at the last horizon. Positive: higher values make the pause look "
-        "worse. A screen, not a causal attribution."
+        "Across sampled worlds, at the last horizon; Spearman with average ranks for ties. "
+        "Positive: higher values make the pause look worse. A screen, not a causal attribution: "
+        "'pausesim cruxes' finds the values the verdict turns on, 'pausesim sensitivity' "
+        "ranks one-at-a-time and variance-based effects."
     )
     return t
 

@@ -111,6 +111,12 @@ def sensitivity(
             help="sobol: base sample N (a power of 2); N x (2D + 2) worlds for D parameters.",
         ),
     ] = 256,
+    levers: Annotated[
+        bool,
+        typer.Option(
+            "--levers", help="tornado: also switch each policy lever (booleans, options)."
+        ),
+    ] = False,
     top: Annotated[int, typer.Option("--top", min=1, max=500, help="Rows to print.")] = 20,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the results.")] = None,
 ) -> None:
@@ -142,6 +148,7 @@ def sensitivity(
                 parameters=parameter or None,
                 base_samples=base_samples,
                 progress=progress,
+                **({"levers": True} if levers else {}),
             )
         except ValueError as e:
             _fail(str(e))
