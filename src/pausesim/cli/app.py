@@ -454,3 +454,4 @@ if __name__ == "__main__":  # pragma: no cover
 # Analysis commands live in their own modules and register on ``app`` when imported.
 from pausesim.cli import cruxes_cmd as _cruxes_cmd  # noqa: E402, F401
 from pausesim.cli import sensitivity_cmd as _sensitivity_cmd  # noqa: E402, F401
+from pausesim.cli import sweep_cmd as _sweep_cmd  # noqa: E402, F401

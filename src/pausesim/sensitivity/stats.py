@@ -21,8 +21,9 @@ def wilson_interval(successes, n, z: float = Z95) -> tuple[np.ndarray, np.ndarra
         denom = 1.0 + z * z / m
         centre = (p + z * z / (2.0 * m)) / denom
         half = z * np.sqrt(p * (1.0 - p) / m + z * z / (4.0 * m * m)) / denom
-    lo = np.where(m > 0, np.clip(centre - half, 0.0, 1.0), np.nan)
-    hi = np.where(m > 0, np.clip(centre + half, 0.0, 1.0), np.nan)
+    # (exactly 0 at k = 0 and 1 at k = n, where rounding would leave ~1e-18)
+    lo = np.where(m > 0, np.where(k == 0, 0.0, np.clip(centre - half, 0.0, 1.0)), np.nan)
+    hi = np.where(m > 0, np.where(k == m, 1.0, np.clip(centre + half, 0.0, 1.0)), np.nan)
     return lo, hi
 
 
