@@ -50,17 +50,26 @@ def progress_bar(description: str):
 
 def resolve_outputs(texts: list[str] | None, scenario) -> list:
     """Outputs from ``--output``, or P(better) per worldview at the last level horizon."""
+    from pausesim.engines import get_engine
     from pausesim.risk import horizon_labels
     from pausesim.sensitivity import Output, parse
 
     try:
         if texts:
-            return [parse(t) for t in texts]
-        labels = horizon_labels(scenario.risk)
-        horizon = labels[-1]
-        return [Output("p_better", w, horizon) for w in scenario.risk.worldviews]
+            outputs = [parse(t) for t in texts]
+        elif get_engine(scenario.engine).publishes_risk_inputs:
+            horizon = horizon_labels(scenario.risk)[-1]
+            return [Output("p_better", w, horizon) for w in scenario.risk.worldviews]
+        else:  # no risk in this engine: the pause metrics
+            return [Output(k) for k in ("overhang", "max_jump", "delay", "pause_years")]
     except ValueError as e:
         _fail(str(e))
+    if any(o.is_risk for o in outputs) and not get_engine(scenario.engine).publishes_risk_inputs:
+        _fail(
+            f"--output: engine '{scenario.engine}' publishes no risk; use overhang, max_jump, "
+            "delay or pause_years"
+        )
+    return outputs
 
 
 def frame_table(frame, title: str, top: int | None = None) -> Table:
@@ -108,7 +117,7 @@ def sensitivity(
             "--base-samples",
             min=8,
             max=65_536,
-            help="sobol: base sample N (a power of 2); N x (2D + 2) worlds for D parameters.",
+            help="sobol: base sample N (a power of 2); N x (D + 2) worlds for D factors.",
         ),
     ] = 256,
     levers: Annotated[
@@ -153,7 +162,8 @@ def sensitivity(
         except ValueError as e:
             _fail(str(e))
     seconds = time.perf_counter() - started
-    title = f"{method}: {sc.name}, {sc.samples} worlds, seed {sc.seed}"
+    worlds = frame.attrs.get("evaluations", sc.samples)
+    title = f"{method}: {sc.name}, {worlds} worlds, seed {sc.seed}"
     console.print(frame_table(frame, title, top))
     if out is not None:
         summary = {

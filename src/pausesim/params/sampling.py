@@ -114,6 +114,31 @@ def parameter_slots(catalog: Catalog, actors: tuple[str, ...]) -> list[tuple[str
     return slots
 
 
+def slot_distributions(
+    catalog: Catalog,
+    actors: tuple[str, ...],
+    overrides: Mapping[str, Distribution | Mapping[str, Distribution]],
+) -> list[Distribution]:
+    """The distribution of each slot of :func:`parameter_slots` (the override, else the default).
+
+    Sensitivity designs use it to tell the slots that vary from those fixed at one value.
+    """
+    dists: list[Distribution] = []
+    for p in catalog:
+        ov = overrides.get(p.name)
+        if p.per_actor:
+            for a in actors:
+                if isinstance(ov, Mapping):
+                    dists.append(ov.get(a, p.default_for(a)))
+                elif ov is not None:
+                    dists.append(ov)
+                else:
+                    dists.append(p.default_for(a))
+        else:
+            dists.append(ov if ov is not None else p.default)
+    return dists
+
+
 def params_from_uniforms(
     catalog: Catalog,
     actors: tuple[str, ...],
