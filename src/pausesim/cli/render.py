@@ -143,6 +143,7 @@ def verdict_table(comparison) -> Table | None:
     t.add_column("P(pause lowers risk) [95%]", justify="right")
     t.add_column("Δrisk mean", justify="right")
     t.add_column("Δrisk median [90%]", justify="right")
+    t.add_column("ties", justify="right")
     t.add_column("undefined", justify="right")
     fixed_any = False
     for w in v.index.get_level_values(0).unique():
@@ -159,10 +160,12 @@ def verdict_table(comparison) -> Table | None:
                 else f"{row['p_policy_better']:.2f} [{row['p_low']:.2f}, {row['p_high']:.2f}]",
                 f"{row['mean_delta_risk']:+.4f}",
                 f"{row['median']:+.4f} [{row['p5']:+.4f}, {row['p95']:+.4f}]",
+                str(int(row["n_ties"])),
                 str(int(row["n_undefined"])),
             )
     t.caption = (
-        "[95%]: Wilson score interval of the share of worlds. "
+        "[95%]: Wilson score interval of the share of worlds. Ties: worlds where the pause leaves "
+        "the risk exactly unchanged (counted as not better). "
         "A year horizon accumulates risk until that year; K>=x until the frontier reaches x OOM "
         "above GPT-4 (equal capability, not equal dates). Undefined: the level is not reached "
         "within the grid in one of the two runs. † the sign of the verdict depends on the "
