@@ -8,7 +8,7 @@ and peak memory. Usage::
     .venv/bin/python benchmarks/bench_ftm.py [N] [CHUNK] [PROCESSES]
 
 With PROCESSES > 1 the chunks run in that many worker processes of one run
-(:class:`pausesim.executor.ProcessExecutor`), as ``pausesim run --processes`` does.
+(:class:`pausesim.executor.ProcessExecutor`), as ``pausesim run --processes N`` does.
 """
 
 from __future__ import annotations

@@ -423,8 +423,8 @@ def columns(metrics, t0: float, prefix: str = "") -> dict[str, np.ndarray]:
     """Every per-sample metric as a float column; calendar years as years since ``t0``."""
     cols = {}
     for name, da in metrics.data_vars.items():
-        if name == "sample_failed" or "sample" not in da.dims:
-            continue
+        if name == "sample_failed" or "sample" not in da.dims or da.dtype.kind not in "biuf":
+            continue  # (and the failed-variable lists, text)
         da = da.transpose("sample", ...)
         v = da.values.astype(float)
         finite = v[np.isfinite(v)]

@@ -105,7 +105,7 @@ def test_scaling_every_weight_never_flips_a_verdict():
             "weight of 'speed' is -1; allowed range is \\[0, 10\\]",
         ),
         ("name = 'x'\n[weights]\nspeed = 0\n", "at least one positive weight"),
-        ("name = 'x'\n", "weights: Field required"),
+        ("name = 'x'\n", "weights: is required"),
         ("name = 'x'\nextra = 1\n[weights]\nspeed = 1\n", "extra: Extra inputs are not permitted"),
         ("name = 'x'\n[weights\n", "malformed TOML"),
         ("name = 'bad name!'\n[weights]\nspeed = 1\n", "name: String should match pattern"),

@@ -85,7 +85,10 @@ def test_failed_samples_are_counted_not_dropped():
     assert ds["sample_failed"].values[:3].all() and not ds["sample_failed"].values[3:].any()
     m = run_metrics(ds, Policy.none(), S.MetricSettings())
     assert m.sizes["sample"] == 10
-    assert summarize(m).loc["danger_year", "n_undefined"] == 3
+    row = summarize(m).loc["danger_year"]
+    assert (row["n_undefined"], row["n_failed"]) == (0, 3)  # failed, not "never reached"
+    assert list(m["failed_variables"].values[:3]) == [m["failed_variables"].values[0]] * 3
+    assert "capability" in m["failed_variables"].values[0]
 
 
 def test_worker_processes_give_the_same_numbers_as_threads():

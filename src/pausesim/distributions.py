@@ -310,6 +310,30 @@ def spearman_to_pearson(rho_s: np.ndarray) -> np.ndarray:
     return 2.0 * np.sin(np.pi * np.asarray(rho_s, dtype=float) / 6.0)
 
 
+def copula_cholesky(rank_corr: np.ndarray) -> np.ndarray:
+    """Cholesky factor of the Pearson matrix that gives the Spearman matrix ``rank_corr``.
+
+    Scenario validation calls it to reject impossible correlations before a run, and
+    :func:`correlated_uniforms` to sample, so both apply the same test. Raises ``ValueError``
+    when the matrix is not a valid correlation matrix or not positive definite.
+    """
+    r = np.asarray(rank_corr, dtype=float)
+    k = r.shape[0] if r.ndim else 0
+    if r.shape != (k, k) or not np.allclose(r, r.T) or not np.allclose(np.diag(r), 1.0):
+        raise ValueError("rank correlation matrix must be square, symmetric, with unit diagonal")
+    if not np.all(np.isfinite(r)) or np.any(np.abs(r) > 1):
+        raise ValueError("rank correlations must lie in [-1, 1]")
+    p = spearman_to_pearson(r)
+    np.fill_diagonal(p, 1.0)
+    try:
+        return np.linalg.cholesky(p)
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            "rank correlation matrix is not positive definite: the stated correlations "
+            "cannot hold together"
+        ) from None
+
+
 def correlated_uniforms(rank_corr: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
     """Uniforms ``(n, k)`` whose Spearman rank correlation matrix is ``rank_corr``.
 
@@ -317,21 +341,8 @@ def correlated_uniforms(rank_corr: np.ndarray, n: int, rng: np.random.Generator)
     to ``rank_corr`` and map them through the normal CDF. Raises ``ValueError`` when the
     matrix is not a valid correlation matrix.
     """
-    r = np.asarray(rank_corr, dtype=float)
-    k = r.shape[0]
-    if r.shape != (k, k) or not np.allclose(r, r.T) or not np.allclose(np.diag(r), 1.0):
-        raise ValueError("rank correlation matrix must be square, symmetric, with unit diagonal")
-    if np.any(np.abs(r) > 1):
-        raise ValueError("rank correlations must lie in [-1, 1]")
-    p = spearman_to_pearson(r)
-    np.fill_diagonal(p, 1.0)
-    try:
-        chol = np.linalg.cholesky(p)
-    except np.linalg.LinAlgError:
-        raise ValueError(
-            "rank correlation matrix is not positive definite: the stated correlations "
-            "cannot hold together"
-        ) from None
+    chol = copula_cholesky(rank_corr)
+    k = chol.shape[0]
     z = rng.standard_normal((n, k)) @ chol.T
     u = special.ndtr(z)
     # ndtr can round to exactly 0 or 1 in the far tails; keep u inside the open interval.

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from pausesim._frozen import Frozen
+from pausesim._frozen import FieldError, Frozen
 
 
 class CoalitionChange(Frozen):
@@ -32,6 +32,57 @@ class Coalition(Frozen):
     defections: tuple[CoalitionChange, ...] = Field(
         (), description="members that leave the coalition at a given year"
     )
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        # Membership is members, plus joiners from their year, minus defectors from theirs
+        # (engines/compute/pause.py): an actor joins at most once and defects at most once,
+        # after it is a member. A defector that re-joins is not modelled, so it is refused
+        # rather than silently never re-joining.
+        for field, names in (
+            ("members", list(self.members)),
+            ("joins", [j.actor for j in self.joins]),
+            ("defections", [d.actor for d in self.defections]),
+        ):
+            dup = sorted({a for a in names if names.count(a) > 1})
+            if dup:
+                raise FieldError(
+                    [
+                        (
+                            (field,),
+                            f"listed more than once: {dup} (an actor joins at most once and "
+                            "defects at most once; re-joining after a defection is not modelled)",
+                        )
+                    ]
+                )
+        joined = {j.actor: j.year for j in self.joins}
+        for d in self.defections:
+            year = joined.get(d.actor)
+            if year is None:
+                continue
+            if d.actor in self.members and year >= d.year:
+                raise FieldError(
+                    [
+                        (
+                            ("joins",),
+                            f"'{d.actor}' defects in {d.year:g} and joins again in {year:g}; "
+                            "re-joining after a defection is not modelled (an actor joins at "
+                            "most once and defects at most once, after it is a member)",
+                        )
+                    ]
+                )
+            if d.actor not in self.members and d.year <= year:
+                raise FieldError(
+                    [
+                        (
+                            ("defections",),
+                            f"'{d.actor}' defects in {d.year:g} but joins only in {year:g}; a "
+                            "defection must come after the join (re-joining after a defection "
+                            "is not modelled)",
+                        )
+                    ]
+                )
+        return self
 
     @property
     def everyone_ever(self) -> tuple[str, ...]:
@@ -102,6 +153,7 @@ class EndRule(Frozen):
     duration_years: float = Field(
         5.0,
         gt=0.0,
+        allow_inf_nan=True,
         description="fixed duration in years (at most 200); inf for no fixed end",
     )
     forced_margin_ooms: float | None = Field(
@@ -201,4 +253,6 @@ class Policy(Frozen):
         named += [("policy.coalition.defections", d.actor) for d in self.coalition.defections]
         for where, a in named:
             if a not in actors:
-                raise ValueError(f"{where}: unknown actor '{a}'; the world has {list(actors)}")
+                raise ValueError(
+                    f"{where}: unknown actor '{a}'; the world has {list(actors)} (world.actors)"
+                )

@@ -47,7 +47,8 @@ def integrated_hazard(hazard: xr.DataArray, until: np.ndarray) -> np.ndarray:
     """
     times = hazard["time"].values
     dt = float(times[1] - times[0]) if len(times) > 1 else 0.0
-    h = np.nan_to_num(hazard.values.astype(float))
+    # NaN or infinite hazard propagates into the integral (a failed sample: see evaluate_risk)
+    h = hazard.values.astype(float)
     cum = np.concatenate([np.zeros(h.shape[:-1] + (1,)), np.cumsum(h, axis=-1) * dt], axis=-1)
     edges = np.append(times, times[-1] + dt)
     u = np.clip(np.nan_to_num(until, nan=times[0]), times[0], edges[-1])
@@ -150,8 +151,6 @@ def _integrate_time_major(h: np.ndarray, times: np.ndarray, until: np.ndarray) -
     u = np.clip(np.nan_to_num(until, nan=times[0]), times[0], edges[-1])
     j = np.clip(np.searchsorted(edges, u, side="right") - 1, 0, n_t - 1)  # (sample, k)
     frac = (u - edges[j]) / dt if dt else np.zeros_like(u)
-    if np.isnan(h).any():
-        h = np.nan_to_num(h)
     # the (sample, horizon) cells grouped by the step they end in, to read the running sum once
     order = np.argsort(j, axis=None, kind="stable")
     ends = np.searchsorted(j.ravel()[order], np.arange(n_t + 1))
@@ -168,9 +167,32 @@ def _integrate_time_major(h: np.ndarray, times: np.ndarray, until: np.ndarray) -
 
 
 def resolve_worldviews(settings) -> list[Worldview]:
-    """The worldviews a scenario selects: built-in names, ``.toml`` paths or inline ones."""
+    """The worldviews a scenario selects: built-in names, ``.toml`` paths or inline ones.
+
+    Raises :class:`~pausesim.worldviews.WorldviewError` when a worldview file is named like a
+    built-in worldview, or when two selected worldviews share a name: results are labelled by
+    name, so one would silently replace the other.
+    """
+    from pausesim.worldviews import BUILTIN, WorldviewError
+
     inline = {w.name: w for w in settings.custom}
-    return [inline[n] if n in inline else get_worldview(n) for n in settings.worldviews]
+    out: list[Worldview] = []
+    source: dict[str, str] = {}
+    for n in settings.worldviews:
+        w = inline[n] if n in inline else get_worldview(n)
+        if n not in inline and n not in BUILTIN and w.name in BUILTIN:
+            raise WorldviewError(
+                f"risk.worldviews: {n} is named '{w.name}', like a built-in worldview; give "
+                "it its own name"
+            )
+        if w.name in source:
+            raise WorldviewError(
+                f"risk.worldviews: {n} and {source[w.name]} are both named '{w.name}'; give "
+                "each worldview its own name"
+            )
+        source[w.name] = n
+        out.append(w)
+    return out
 
 
 def run_risk(
@@ -194,12 +216,20 @@ def evaluate_risk(
 
     The terms are computed once for both. The third value is ``None`` if ``terms_out`` is
     false.
+
+    A failed sample (the engine's ``sample_failed``, or a non-finite hazard term:
+    :func:`hazard_failed`) gets NaN hazard, risk and integrated terms, so that no verdict,
+    decomposition or sweep reads it; :func:`pausesim.metrics.compute.flag_failed` counts it.
     """
     terms = hazard_terms(ds, params, policy, scenario.metrics, scenario.risk)
+    failed = ds["sample_failed"].values | hazard_failed(terms)
+    if failed.any():
+        terms = terms.where(~xr.DataArray(failed, dims="sample"))
     hazard = xr.concat([w.hazard(terms) for w in worldviews], dim="worldview")
     hazard = hazard.assign_coords(worldview=[w.name for w in worldviews])
     hazard = hazard.transpose("worldview", "sample", "time")
     until = horizon_times(ds["frontier_capability"], scenario.risk)
+    until[failed] = np.nan
     labels = horizon_labels(scenario.risk)
     risk = cumulative_risk(hazard, until, labels).transpose("sample", "worldview", "horizon")
     integrated = None
@@ -207,24 +237,50 @@ def evaluate_risk(
         report = report_horizons(scenario)
         frontier = ds["frontier_capability"].transpose("sample", "time")
         report_until = horizon_times(frontier, report)
+        report_until[failed] = np.nan
         integrated = term_hazard(terms, report_until, horizon_labels(report))
     return hazard.astype(np.float32), risk.rename("risk"), integrated
 
 
-def verdicts(delta_risk: xr.DataArray) -> pd.DataFrame:
+def hazard_failed(terms: xr.Dataset) -> np.ndarray:
+    """``(sample,)``: samples with a NaN or infinite hazard term anywhere on the grid.
+
+    Every term is finite when its inputs are (they are products of finite trajectories, shares
+    and bounded weights), so a non-finite term means an input failed, or overflowed in the
+    term itself (a speed of ``inf - inf``).
+    """
+    bad = np.zeros(terms.sizes["sample"], dtype=bool)
+    for da in terms.data_vars.values():
+        bad |= ~np.isfinite(da.transpose("sample", "time").values).all(axis=1)
+    return bad
+
+
+def _failed_mask(failed, n: int) -> np.ndarray:
+    """``failed`` (per sample, or ``None``) as a boolean array of ``n``."""
+    if failed is None:
+        return np.zeros(n, dtype=bool)
+    return np.asarray(getattr(failed, "values", failed), dtype=bool).reshape(n)
+
+
+def verdicts(delta_risk: xr.DataArray, failed=None) -> pd.DataFrame:
     """Per worldview and horizon: P(policy better), its interval, ties, and delta_risk.
 
     ``p_policy_better`` is the fraction of sampled worlds with ``delta_risk < 0``; worlds where
     the two risks are equal (``n_ties``, e.g. no hazard at all before the horizon) count as not
-    better; undefined (NaN) worlds are counted in ``n_undefined`` and left out. ``p_low`` and
-    ``p_high`` are the 95% Wilson score interval, which stays honest at 0 and 1 where the Monte
-    Carlo standard error ``se`` (kept for reference) reads 0.
+    better; failed worlds (``failed``, per sample: either run hit NaN or overflow) are counted
+    in ``n_failed`` and left out, and so are the other undefined (NaN) worlds, counted in
+    ``n_undefined`` (the level is not reached in one of the runs). ``n + n_undefined +
+    n_failed`` is the number of worlds. ``p_low`` and ``p_high`` are the 95% Wilson score
+    interval, which stays honest at 0 and 1 where the Monte Carlo standard error ``se`` (kept
+    for reference) reads 0.
     """
     rows = []
+    bad = _failed_mask(failed, delta_risk.sizes["sample"])
+    delta_risk = delta_risk.transpose("sample", ...)
     for w in delta_risk["worldview"].values:
         for h in delta_risk["horizon"].values:
             d = delta_risk.sel(worldview=w, horizon=h).values.astype(float)
-            ok = np.isfinite(d)
+            ok = np.isfinite(d) & ~bad
             n = int(ok.sum())
             p = float((d[ok] < 0).mean()) if n else np.nan
             rows.append(
@@ -242,7 +298,8 @@ def verdicts(delta_risk: xr.DataArray) -> pd.DataFrame:
                     ),
                     "n": n,
                     "n_ties": int((d[ok] == 0).sum()),
-                    "n_undefined": int((~ok).sum()),
+                    "n_undefined": int((~ok & ~bad).sum()),
+                    "n_failed": int(bad.sum()),
                     "mean_delta_risk": float(d[ok].mean()) if n else np.nan,
                     "p5": float(np.quantile(d[ok], 0.05)) if n else np.nan,
                     "median": float(np.median(d[ok])) if n else np.nan,
@@ -380,23 +437,29 @@ def _ratio(parts: np.ndarray, total: float) -> np.ndarray:
 
 
 def horizon_sweep(
-    policy: xr.DataArray, counterfactual: xr.DataArray, worldviews: list[Worldview]
+    policy: xr.DataArray,
+    counterfactual: xr.DataArray,
+    worldviews: list[Worldview],
+    failed=None,
 ) -> pd.DataFrame:
     """The verdict at every horizon of the :func:`term_hazard` arrays.
 
     Per worldview and horizon: ``kind`` (``year`` or ``level``) and ``value`` of the horizon,
     ``p_policy_better`` (worlds with a lower integrated hazard, hence a lower risk), its SE,
     ``n``, ``n_ties``, ``n_undefined`` (the level is not reached in one of the runs),
-    ``mean_delta_risk`` and ``mean_delta_hazard``, computed from the integrated terms exactly as
-    :func:`verdicts` computes them from the risk.
+    ``n_failed`` (either run failed, per sample ``failed``), ``mean_delta_risk`` and
+    ``mean_delta_hazard``, computed from the integrated terms exactly as :func:`verdicts`
+    computes them from the risk.
     """
     rows = []
+    bad = _failed_mask(failed, policy.sizes["sample"])
     for wv in worldviews:
         hp, hc = worldview_hazard(policy, wv), worldview_hazard(counterfactual, wv)
+        hp, hc = hp.transpose("sample", ...), hc.transpose("sample", ...)
         for h in policy["horizon"].values:
             a, b = hp.sel(horizon=h).values, hc.sel(horizon=h).values
             d = a - b
-            ok = np.isfinite(d)
+            ok = np.isfinite(d) & ~bad
             n = int(ok.sum())
             p = float((d[ok] < 0).mean()) if n else np.nan
             kind, value = _horizon_kind(str(h))
@@ -417,7 +480,8 @@ def horizon_sweep(
                     ),
                     "n": n,
                     "n_ties": int((d[ok] == 0).sum()),
-                    "n_undefined": int((~ok).sum()),
+                    "n_undefined": int((~ok & ~bad).sum()),
+                    "n_failed": int(bad.sum()),
                     "mean_delta_risk": float((np.expm1(-b[ok]) - np.expm1(-a[ok])).mean())
                     if n
                     else np.nan,

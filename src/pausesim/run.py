@@ -9,6 +9,7 @@ random numbers).
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,9 @@ import xarray as xr
 from pausesim import __version__
 from pausesim.engines import get_engine
 from pausesim.executor import Executor, LocalExecutor
+from pausesim.memory import MemoryEstimate
 from pausesim.metrics import run_metrics, summarize
+from pausesim.metrics.compute import flag_failed
 from pausesim.metrics.events import lift_reasons
 from pausesim.metrics.summary import wide_table
 from pausesim.params.sampling import SampledParams, sample_params
@@ -96,7 +99,7 @@ class Comparison:
         """
         if "delta_risk" not in self.deltas:
             return pd.DataFrame()
-        v = verdicts(self.deltas["delta_risk"])
+        v = verdicts(self.deltas["delta_risk"], self.deltas.get("sample_failed"))
         names = v.index.get_level_values("worldview")
         fixed = {w.name: w.fixed_by_construction for w in self.worldviews}
         v["fixed_by_construction"] = [fixed.get(w, "") for w in names]
@@ -132,7 +135,10 @@ class Comparison:
         if self.policy.term_hazard is None:
             return pd.DataFrame()
         return horizon_sweep(
-            self.policy.term_hazard, self.counterfactual.term_hazard, self.worldviews
+            self.policy.term_hazard,
+            self.counterfactual.term_hazard,
+            self.worldviews,
+            self.deltas.get("sample_failed"),
         )
 
     def horizon_dependence(self) -> pd.DataFrame:
@@ -231,6 +237,12 @@ def comparison_deltas(policy: xr.Dataset, counterfactual: xr.Dataset) -> xr.Data
             out["delta_lead_at_danger_ooms"].attrs.update(
                 units="OOM", description="leader's lead at the danger level, policy minus no pause"
             )
+    for name, var in p.data_vars.items():  # an engine's own headline metrics
+        if var.attrs.get("headline") and name in c:
+            out[f"delta_{name}"] = p[name] - c[name]
+            out[f"delta_{name}"].attrs.update(
+                units=var.attrs.get("units", ""), description=f"{name}, policy minus no pause"
+            )
     if "risk" in p and "risk" in c:
         out["delta_risk"] = p["risk"] - c["risk"]
         out["delta_risk"].attrs.update(
@@ -239,9 +251,12 @@ def comparison_deltas(policy: xr.Dataset, counterfactual: xr.Dataset) -> xr.Data
     out["delay_years"].attrs.update(units="year", description="danger year, policy minus no pause")
     out["max_jump_ratio"].attrs.update(units="1", description="max jump, policy over no pause")
     # A pause can push the danger level past the grid: count it instead of calling it undefined.
+    # a world failed if either run did: left out of every delta and verdict, and counted
+    out["sample_failed"] = p["sample_failed"] | c["sample_failed"]
     out.attrs["n_danger_beyond_grid_policy_only"] = int(
-        (np.isnan(p["danger_year"]) & np.isfinite(c["danger_year"])).sum()
+        (np.isnan(p["danger_year"]) & np.isfinite(c["danger_year"]) & ~out["sample_failed"]).sum()
     )
+    out.attrs["n_failed"] = int(out["sample_failed"].sum())
     return out
 
 
@@ -339,17 +354,144 @@ class _ChunkJob:
             ds = engine.simulate(sp, pol, sc.grid, events_rng)
             ds = ds.assign_coords(sample=np.arange(lo, hi))
             m = run_metrics(ds, pol, sc.metrics)
+            m = _with_headline_metrics(m, ds, engine)
             th = None
             if self.worldviews:
                 hazard, risk, th = evaluate_risk(ds, pds, pol, sc, list(self.worldviews))
+                # a non-finite hazard term fails the sample too (evaluate_risk blanked it)
+                in_hazard = ~np.isfinite(hazard.values).all(axis=(0, 2))
+                m = flag_failed(m, in_hazard & ~m["sample_failed"].values, "hazard")
                 m["risk"] = risk
                 ds["hazard"] = hazard.transpose("sample", "worldview", "time")
             outputs.append((_kept(ds, self.keep), m, th))
         return outputs, pds
 
 
+def _with_headline_metrics(metrics: xr.Dataset, ds: xr.Dataset, engine) -> xr.Dataset:
+    """``metrics`` with the engine's own per-sample headline metrics (``headline_metrics``)."""
+    headline = getattr(engine, "headline_metrics", {})
+    for name, description in headline.items():
+        if name in ds and name not in metrics:
+            metrics[name] = ds[name].astype(np.float64)
+            metrics[name].attrs.update(ds[name].attrs, description=description, headline=1)
+    return metrics
+
+
 def _kept(ds: xr.Dataset, keep: Keep) -> xr.Dataset:
     return xr.Dataset() if keep == "none" else ds
+
+
+# -- memory estimate ----------------------------------------------------------------------------
+
+#: Samples and time steps of the probe chunk that :func:`estimate_memory` simulates.
+_PROBE_SAMPLES = 4
+_PROBE_STEPS = 12
+#: Resident size of the interpreter with numpy, pandas, xarray and pausesim imported (measured
+#: 184 MiB on Linux, rounded up).
+_BASELINE_BYTES = 200 * 2**20
+#: Peak of one chunk over its stored outputs: the engine's temporaries, the metrics and the
+#: hazards take about as much again as the trajectories they return (tracemalloc, 5,000 samples
+#: of ``essay-realistic``: 311 MB peak for 156 MB of trajectories).
+_CHUNK_PEAK_FACTOR = 2.0
+
+
+def estimate_memory(
+    scenario: Scenario,
+    *,
+    n_policies: int = 1,
+    keep: Keep = "full",
+    chunk_size: int = CHUNK_SIZE,
+    workers: int = 1,
+    processes: bool = False,
+    bins: int = 2048,
+) -> MemoryEstimate:
+    """Peak memory of running ``scenario`` under ``n_policies`` policies (2 for :func:`compare`).
+
+    Simulates one probe chunk (:data:`_PROBE_SAMPLES` samples on the grid's span in
+    :data:`_PROBE_STEPS` steps), measures the bytes of every variable it returns (trajectories,
+    metrics, parameters, hazard terms) and scales each by the run's samples and time steps
+    where it has those dims: the stored arrays are exact, the engine's temporaries are
+    :data:`_CHUNK_PEAK_FACTOR` times the chunk's trajectories. ``workers`` chunks run at once
+    (threads share this process; ``processes`` adds one interpreter per worker). ``bins`` is
+    that of :class:`~pausesim.reduce.QuantileReducer`. Checked against peak RSS
+    (``benchmarks/bench_memory.py``, ``tests/test_memory.py`` against tracemalloc): within 10%
+    for the compute engine from 20,000 to 1,000,000 samples with every ``keep``; 17-30% high
+    for the ftm engine.
+    """
+    engine = get_engine(scenario.engine)
+    worldviews = resolve_worldviews(scenario.risk) if engine.publishes_risk_inputs else []
+    n, n_t = scenario.samples, scenario.grid.n_steps
+    probe_t = min(n_t, _PROBE_STEPS)
+    grid = scenario.grid
+    # The same span on fewer, longer steps: report horizons (years within the grid) stay.
+    step = (grid.end - grid.start) / (probe_t - 1) if n_t > probe_t else grid.step
+    short = grid.model_copy(update={"step": step})
+    probe = scenario.model_copy(update={"grid": short, "samples": _PROBE_SAMPLES})
+    job = _ChunkJob(probe, (scenario.policy,), "full", tuple(worldviews))
+    try:
+        outputs, pds = job((0, (0, _PROBE_SAMPLES)))
+    except Exception:  # a policy the coarse grid cannot express: probe the whole grid
+        probe_t = n_t
+        probe = scenario.model_copy(update={"samples": _PROBE_SAMPLES})
+        job = _ChunkJob(probe, (scenario.policy,), "full", tuple(worldviews))
+        outputs, pds = job((0, (0, _PROBE_SAMPLES)))
+    traj, mets, th = outputs[0]
+
+    def per_sample(obj) -> float:
+        """Bytes per sample of ``obj`` on the run's grid."""
+        if obj is None:
+            return 0.0
+        ds = obj.to_dataset(name="_") if isinstance(obj, xr.DataArray) else obj
+        total = 0.0
+        for v in ds.variables.values():
+            if "sample" not in v.dims:
+                continue
+            scale = (n_t / probe_t) if "time" in v.dims else 1.0
+            total += v.nbytes * scale / _PROBE_SAMPLES
+        return total
+
+    def histogram_bytes(ds: xr.Dataset) -> float:
+        """Bytes of the quantile histograms (and result) of one policy's trajectories."""
+        total = 0.0
+        for v in ds.data_vars.values():
+            if "sample" not in v.dims:
+                continue
+            cells = v.size / v.sizes["sample"] * ((n_t / probe_t) if "time" in v.dims else 1)
+            total += cells * 8 if v.dtype == bool else cells * ((bins + 3) * 4 + 5 * 8)
+        return total
+
+    p = max(1, n_policies)
+    chunk = max(1, min(chunk_size, n))
+    traj_chunk = per_sample(traj) * chunk
+    # Chunks return whole trajectories for "full" and "quantiles" (reduced here, not in them).
+    kept_chunk = traj_chunk if keep != "none" else 0.0
+    if keep == "full":
+        kept = p * per_sample(traj) * n
+    elif keep == "quantiles":
+        kept = p * histogram_bytes(traj)
+    else:
+        kept = 0.0
+    # Metrics and hazard terms per policy, parameters once: chunk lists plus concatenations
+    # (the parameters are concatenated once per policy), and the comparison's deltas.
+    m, h, prm = per_sample(mets), per_sample(th), per_sample(pds)
+    samples_bytes = n * (2 * p * (m + h) + (p + 1) * prm + (m if p > 1 else 0.0))
+    in_flight = max(1, min(workers, -(-n // chunk)))
+    # One chunk's peak (the engine's temporaries, the other policies' kept outputs) and the
+    # finished chunks the executor holds until they are merged in order.
+    chunk_peak = _CHUNK_PEAK_FACTOR * traj_chunk + (p - 1) * kept_chunk
+    working = in_flight * (chunk_peak + p * kept_chunk)
+    baseline = _BASELINE_BYTES * (1 + (in_flight if processes else 0))
+    return MemoryEstimate(
+        kept=int(kept),
+        per_sample=int(samples_bytes),
+        working_set=int(working),
+        baseline=baseline,
+        chunk_bytes=int(chunk_peak),
+        chunks_in_flight=in_flight,
+        keep=keep,
+        samples=n,
+        chunk_size=chunk,
+    )
 
 
 class _SampleStack:
@@ -421,46 +563,142 @@ def _attrs(scenario: Scenario, chunk_size: int) -> dict:
 
 
 def save_result(
-    result: Result | Comparison, folder: str | Path, *, trajectories: bool = True
+    result: Result | Comparison,
+    folder: str | Path,
+    *,
+    trajectories: bool = True,
+    keep: Keep | None = None,
+    command: Sequence[str] | None = None,
+    started: str | None = None,
 ) -> list[Path]:
-    """Write a run or comparison to ``folder``, every file atomically.
+    """Write a run or comparison to ``folder`` as a unit, replacing any earlier results there.
 
     Files: the scenario TOML, metrics (Parquet and CSV), the summary CSV, why the pause ended
     (``lift_reasons.csv``, engines that record pause episodes) and, optionally, trajectories
     (netCDF); for a comparison with risk also ``verdicts.csv`` (with its flags),
     ``cruxes.csv``, ``decomposition.csv`` (by hazard term, every horizon of the sweep) and
-    ``horizons.csv`` (the verdict across the sweep).
-    """
-    from pausesim.io import atomic_write, save_dataset, save_table
+    ``horizons.csv`` (the verdict across the sweep); last ``manifest.json``
+    (:mod:`pausesim.io.manifest`): version, seed, samples, chunk size, ``keep``, ``command``,
+    ``started`` (ISO time; default: when the save starts), the end time and every file with
+    its size and SHA-256.
 
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    with atomic_write(folder / "scenario.toml") as tmp:
-        Path(tmp).write_text(to_toml(result.scenario), encoding="utf-8")
-    written.append(folder / "scenario.toml")
+    The folder is built beside ``folder`` and swapped in whole (:func:`pausesim.io.folder.
+    write_folder`): a reader sees the complete new folder or the old one, never a mix, and an
+    interrupted save leaves the old one untouched.
+
+    Raises
+    ------
+    pausesim.io.folder.OutputFolderError
+        If ``folder`` is a file, a folder that is not a results folder, cannot be written, or
+        is being written by another process.
+    """
+    from pausesim.io import save_dataset, save_table
+    from pausesim.io.folder import test_delay, write_folder
+
+    policy_run = result.policy if isinstance(result, Comparison) else result
     runs = (
         {"policy": result.policy, "counterfactual": result.counterfactual}
         if isinstance(result, Comparison)
         else {"policy": result}
     )
-    for label, r in runs.items():
-        table = wide_table(r.metrics)
+    info = {
+        "kind": "comparison" if isinstance(result, Comparison) else "run",
+        "pausesim_version": __version__,
+        "scenario": result.scenario.name,
+        "engine": result.scenario.engine,
+        "policy": policy_run.policy.name,
+        "seed": result.scenario.seed,
+        "samples": result.scenario.samples,
+        "chunk_size": policy_run.metrics.attrs.get("chunk_size"),
+        "keep": keep or _kept_mode(policy_run.trajectories),
+        "trajectories_saved": bool(trajectories and policy_run.trajectories.data_vars),
+        "n_failed": {label: r.n_failed for label, r in runs.items()},
+        "command": list(command) if command is not None else None,
+        "python": sys.version.split()[0],
+        "numpy": np.__version__,
+        **({"started_at": started} if started else {}),
+    }
+    scenario_text = to_toml(result.scenario)
+    with write_folder(folder, info) as tmp:
+        (tmp / "scenario.toml").write_text(scenario_text, encoding="utf-8")
+        for label, r in runs.items():
+            table = wide_table(r.metrics)
+            for suffix in ("parquet", "csv"):
+                test_delay()
+                save_table(table, tmp / f"metrics_{label}.{suffix}")
+            if trajectories and r.trajectories.data_vars:
+                test_delay()
+                save_dataset(r.trajectories, tmp / f"trajectories_{label}.nc")
+        if isinstance(result, Comparison):
+            deltas = wide_table(result.deltas)
+            for suffix in ("parquet", "csv"):
+                save_table(deltas, tmp / f"deltas.{suffix}")
+        save_table(result.summary().reset_index(), tmp / "summary.csv")
+        if "lift_reason" in policy_run.metrics:
+            save_table(policy_run.lift_reasons(), tmp / "lift_reasons.csv")
+        if isinstance(result, Comparison) and "delta_risk" in result.deltas:
+            test_delay()
+            save_table(result.verdicts().reset_index(), tmp / "verdicts.csv")
+            save_table(result.cruxes(), tmp / "cruxes.csv")
+            save_table(result.decomposition(), tmp / "decomposition.csv")
+            save_table(result.horizon_sweep().reset_index(), tmp / "horizons.csv")
+        names = sorted(p.name for p in tmp.iterdir())
+    folder = Path(folder)
+    return [folder / name for name in names] + [folder / "manifest.json"]
+
+
+def _kept_mode(trajectories: xr.Dataset) -> Keep:
+    if not trajectories.data_vars:
+        return "none"
+    return "quantiles" if "quantile" in trajectories.dims else "full"
+
+
+@dataclass(frozen=True)
+class SavedResult:
+    """A results folder checked against its manifest (:func:`load_result`)."""
+
+    folder: Path
+    manifest: dict
+    scenario: Scenario
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A saved table by stem (``metrics_policy``, ``deltas``, ``verdicts``, ...).
+
+        The Parquet file if there is one (exact), else the CSV.
+        """
+        from pausesim.io import load_table
+
         for suffix in ("parquet", "csv"):
-            written.append(save_table(table, folder / f"metrics_{label}.{suffix}"))
-        if trajectories and r.trajectories.data_vars:
-            written.append(save_dataset(r.trajectories, folder / f"trajectories_{label}.nc"))
-    if isinstance(result, Comparison):
-        deltas = wide_table(result.deltas)
-        for suffix in ("parquet", "csv"):
-            written.append(save_table(deltas, folder / f"deltas.{suffix}"))
-    written.append(save_table(result.summary().reset_index(), folder / "summary.csv"))
-    policy_run = result.policy if isinstance(result, Comparison) else result
-    if "lift_reason" in policy_run.metrics:
-        written.append(save_table(policy_run.lift_reasons(), folder / "lift_reasons.csv"))
-    if isinstance(result, Comparison) and "delta_risk" in result.deltas:
-        written.append(save_table(result.verdicts().reset_index(), folder / "verdicts.csv"))
-        written.append(save_table(result.cruxes(), folder / "cruxes.csv"))
-        written.append(save_table(result.decomposition(), folder / "decomposition.csv"))
-        written.append(save_table(result.horizon_sweep().reset_index(), folder / "horizons.csv"))
-    return written
+            path = self.folder / f"{name}.{suffix}"
+            if path.is_file():
+                return load_table(path)
+        raise FileNotFoundError(f"{self.folder}: no table '{name}'")
+
+    def trajectories(self, label: str = "policy") -> xr.Dataset:
+        """The saved trajectories of ``policy`` or ``counterfactual``."""
+        from pausesim.io import load_dataset
+
+        return load_dataset(self.folder / f"trajectories_{label}.nc")
+
+
+def load_result(folder: str | Path, *, verify: bool = True) -> SavedResult:
+    """Open a results folder written by :func:`save_result`, refusing an incomplete one.
+
+    The folder must hold a valid ``manifest.json`` whose files all exist with the recorded
+    sizes and SHA-256 (``verify=False`` skips the hashes), and a ``scenario.toml`` that loads.
+
+    Raises
+    ------
+    pausesim.io.manifest.ResultFolderError
+        If the folder has no valid manifest or does not match it.
+    pausesim.scenario.ScenarioError
+        If its scenario no longer validates.
+    """
+    from pausesim.io.manifest import read_manifest
+    from pausesim.scenario import from_dict, read_toml
+
+    folder = Path(folder)
+    manifest = read_manifest(folder, verify=verify)
+    path = folder / "scenario.toml"
+    scenario = from_dict(read_toml(path), str(path))
+    return SavedResult(folder, manifest, scenario)

@@ -39,9 +39,7 @@ def fragment_text(
 ) -> str:
     """A parameter file setting each parameter to a log-normal given by its 90% interval."""
     lines = [f"# {c}" for c in comments]
-    lines += [
-        f"{toml_key(k)} = {toml_value(_lognormal(d, digits))}" for k, d in parameters.items()
-    ]
+    lines += [f"{toml_key(k)} = {toml_value(_lognormal(d, digits))}" for k, d in parameters.items()]
     return "\n".join(lines) + "\n"
 
 
@@ -81,19 +79,16 @@ def read_params_file(path: str | os.PathLike[str]) -> dict[str, Any]:
     Raises
     ------
     CalibrationError
-        If the file cannot be read, is not UTF-8, is not valid TOML, or is empty.
+        If the file cannot be read, is not a regular file of at most a few MB, is not
+        UTF-8, is not valid TOML, or is empty.
     """
+    from pausesim._textfile import InputFileError, read_text
+
     path = Path(path)
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise CalibrationError(f"{path}: cannot read parameter file ({err.strerror})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise CalibrationError(
-            f"{path}: parameter file is not UTF-8 text (byte {err.start})"
-        ) from None
+        text = read_text(path, "parameter file")
+    except InputFileError as err:
+        raise CalibrationError(str(err)) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:

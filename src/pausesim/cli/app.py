@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import json
 import sys
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -19,8 +22,9 @@ app = typer.Typer(
     name="pausesim",
     help="Simulate AI development under AI-pause policies: the delay a pause buys, the "
     "overhang and capability jump when it lifts, and who holds the frontier.",
-    no_args_is_help=True,
-    add_completion=False,
+    invoke_without_command=True,  # bare `pausesim` prints this help and exits 0 (see _root)
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
 )
 # Piped output (files, CI logs) gets a wide fixed width instead of Rich's 80 columns.
@@ -46,12 +50,50 @@ SetOpt = Annotated[
     ),
 ]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Folder to write results to.")]
+
+
+class KeepChoice(StrEnum):
+    """What ``--keep`` keeps of the trajectories."""
+
+    full = "full"
+    quantiles = "quantiles"
+    none = "none"
+
+
+class FormatChoice(StrEnum):
+    """Output formats of ``pausesim params``."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+def _engine_choice() -> type[Enum]:
+    from pausesim.engines import engine_names
+
+    return StrEnum("EngineChoice", {name: name for name in engine_names()})
+
+
+EngineChoice = _engine_choice()
+
 KeepOpt = Annotated[
-    str,
+    KeepChoice | None,
     typer.Option(
         "--keep",
         help="Trajectories to keep: full (every sample), quantiles (5/25/50/75/95% over samples, "
-        "for very large runs) or none (metrics only).",
+        "for very large runs) or none (metrics only). Default: none, or full with --out (then "
+        "quantiles if full would not fit in --max-memory).",
+        show_default=False,
+    ),
+]
+MaxMemoryOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--max-memory",
+        metavar="SIZE",
+        help="Refuse a run whose estimated peak memory exceeds SIZE (e.g. 8GiB, 500MB). "
+        "Default: half the machine's RAM.",
+        show_default=False,
     ),
 ]
 ChunkOpt = Annotated[
@@ -59,14 +101,23 @@ ChunkOpt = Annotated[
 ]
 WorkersOpt = Annotated[
     int | None,
-    typer.Option("--workers", min=1, max=64, help="Threads (or processes) for chunks."),
+    typer.Option(
+        "--workers",
+        min=1,
+        max=64,
+        help="Threads for chunks (--processes N sets worker processes instead).",
+    ),
 ]
 ProcessesOpt = Annotated[
-    bool,
+    int | None,
     typer.Option(
         "--processes",
-        help="Run chunks in worker processes instead of threads: faster for large runs "
-        "that keep few trajectories (see docs/performance.md).",
+        min=1,
+        max=64,
+        metavar="N",
+        help="Run chunks in N worker processes instead of threads: faster for large runs "
+        "that keep few trajectories (e.g. --processes 2; see docs/performance.md).",
+        show_default=False,
     ),
 ]
 ParamsOpt = Annotated[
@@ -103,10 +154,15 @@ def _params_file_overrides(path: Path | None) -> dict[str, str]:
     try:
         return params_overrides(path)
     except CalibrationError as e:
-        _fail(str(e))
+        _fail(escape(str(e)))
 
 
 def _load(scenario: str, samples, seed, sets, worldviews=None, params_file: Path | None = None):
+    """The validated scenario, or exit 2 with every bad field named (user text printed as is).
+
+    Settings that are valid but have no effect (:attr:`~pausesim.scenario.Scenario.warnings`)
+    are printed as warnings on stderr.
+    """
     from pausesim.risk import resolve_worldviews
     from pausesim.scenario import ScenarioError, load
     from pausesim.worldviews import WorldviewError
@@ -115,27 +171,135 @@ def _load(scenario: str, samples, seed, sets, worldviews=None, params_file: Path
     overrides = {}
     for item in sets or []:
         if "=" not in item:
-            _fail(f"--set expects name=value, got {item!r}")
+            _fail(escape(f"--set expects name=value, got {item!r}"))
         k, v = item.split("=", 1)
+        if k.strip() in overrides:
+            _fail(escape(f"--set {k.strip()}: given twice; give each field once"))
         overrides[k.strip()] = v.strip()
     if worldviews:
-        overrides["risk.worldviews"] = "[" + ", ".join(f'"{w}"' for w in worldviews) + "]"
+        if "risk.worldviews" in overrides:
+            _fail("risk.worldviews: given twice (--set risk.worldviews=... and -w); give it once")
+        overrides["risk.worldviews"] = "[" + ", ".join(json.dumps(w) for w in worldviews) + "]"
     try:
         sc = load(scenario, {**from_file, **overrides}, samples=samples, seed=seed)
         resolve_worldviews(sc.risk)  # load custom worldview files now, to report errors early
-        return sc
     except (ScenarioError, WorldviewError) as e:
         if from_file and isinstance(e, ScenarioError):
             try:  # does the scenario load without the parameter file? then the file is at fault
                 load(scenario, overrides, samples=samples, seed=seed)
-            except ScenarioError:
+            except (ScenarioError, WorldviewError):
                 pass
             else:
-                _fail(f"--params {params_file}: invalid parameter file\n{e}")
-        _fail(str(e))
+                _fail(escape(f"--params {params_file}: invalid parameter file\n{e}"))
+        _fail(escape(str(e)))
+    for warning in sc.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(warning)}", highlight=False)
+    return sc
 
 
-def _execute(fn, scenario, keep, chunk_size, workers, processes=False):
+def _check_set_names(sets: list[str] | None) -> None:
+    """Refuse a dotted ``--set`` name that is no scenario field, suggesting the closest ones."""
+    from pausesim.cli.suggest import unknown_field
+
+    for item in sets or []:
+        name = item.split("=", 1)[0].strip()
+        problem = unknown_field(name) if "=" in item else None
+        if problem:
+            _fail(escape(f"--set {name}: {problem}"))
+
+
+def _check_comparable(sc) -> None:
+    """Refuse to compare a scenario without a pause with no pause (itself)."""
+    if not sc.policy.is_none:
+        return
+    member = sc.actors[0]
+    hint = (
+        f"pausesim compare {sc.name} --set policy.name=cap-2027 "
+        f"--set policy.coalition.members='[\"{member}\"]'"
+    )
+    _fail(
+        escape(
+            f"scenario '{sc.name}' has no pause (policy '{sc.policy.name}': no actor ever joins "
+            f"the coalition), so compare would set no pause against itself. Give it a pause, "
+            f"e.g. a frozen cap from {sc.policy.start_year:g} (see policy.* in the scenario "
+            f"file):\n  {hint}\nor look at the scenario alone with `pausesim run {sc.name}`."
+        )
+    )
+
+
+def _fit_memory(sc, keep, out, chunk_size, workers, processes, max_memory, n_policies) -> str:
+    """The ``--keep`` to use, after refusing a run whose estimated peak exceeds the budget.
+
+    ``keep`` unset means ``none`` without ``--out`` and ``full`` with it; if that default would
+    not fit, ``quantiles`` is used with a note. An explicit ``--keep`` is never changed.
+    """
+    from pausesim.executor import LocalExecutor
+    from pausesim.memory import default_budget, format_size, machine_memory, parse_size
+    from pausesim.run import estimate_memory
+
+    if max_memory is not None:
+        try:
+            budget = parse_size(max_memory)
+        except ValueError as e:
+            _fail(escape(f"--max-memory: {e}"))
+        origin = "--max-memory"
+    else:
+        budget = default_budget()
+        ram = machine_memory()
+        origin = f"half of this machine's {format_size(ram)} RAM" if ram else ""
+    explicit = keep is not None
+    keep = KeepChoice(keep).value if explicit else ("full" if out is not None else "none")
+    if budget is None:
+        return keep
+    n_workers = processes or LocalExecutor(workers).workers
+
+    def estimate(keep, samples=None, chunk=chunk_size):
+        scenario = sc if samples is None else sc.model_copy(update={"samples": samples})
+        return estimate_memory(
+            scenario,
+            n_policies=n_policies,
+            keep=keep,
+            chunk_size=chunk,
+            workers=n_workers,
+            processes=bool(processes),
+        )
+
+    est = estimate(keep)
+    if est.total <= budget:
+        return keep
+    if not explicit and keep == "full" and estimate("quantiles").total <= budget:
+        err_console.print(
+            f"[yellow]note:[/] keeping every trajectory would take about "
+            f"{format_size(est.total)}, over the {format_size(budget)} budget; keeping "
+            "quantiles instead (--keep full to insist, with a larger --max-memory)",
+            highlight=False,
+        )
+        return "quantiles"
+    fixes = []
+    for other in ("quantiles", "none"):
+        if other != keep:
+            alt = estimate(other)
+            if alt.total <= budget:
+                fixes.append(f"--keep {other} (about {format_size(alt.total)})")
+    per_sample = max((est.total - estimate(keep, 1).total) / max(sc.samples - 1, 1), 1.0)
+    fit_n = int(sc.samples - (est.total - budget) / per_sample)
+    if fit_n >= 1:
+        fixes.append(f"--samples {fit_n:,} or fewer")
+    if est.chunk_size > 100:
+        small = estimate(keep, chunk=100)
+        if small.total <= budget:
+            fixes.append(f"a smaller --chunk-size (100 needs about {format_size(small.total)})")
+    fixes.append("a larger --max-memory")
+    source = f" ({origin})" if origin else ""
+    _fail(
+        escape(
+            f"this run needs an estimated {est.describe()}, over the memory budget of "
+            f"{format_size(budget)}{source}. To fit: " + "; ".join(fixes) + "."
+        )
+    )
+
+
+def _execute(fn, scenario, keep, chunk_size, workers, processes=None):
     from pausesim.executor import LocalExecutor, ProcessExecutor
 
     if keep not in ("full", "quantiles", "none"):
@@ -154,18 +318,67 @@ def _execute(fn, scenario, keep, chunk_size, workers, processes=False):
             scenario,
             keep=keep,
             chunk_size=chunk_size,
-            executor=ProcessExecutor(workers) if processes else LocalExecutor(workers),
+            executor=ProcessExecutor(processes) if processes else LocalExecutor(workers),
             progress=lambda done: bar.update(task, completed=done),
         )
 
 
-def _save(result, out: Path | None, keep: str) -> None:
+# --out folders locked by _check_out: released by _save, or when the process exits.
+_out_locks = contextlib.ExitStack()
+atexit.register(_out_locks.close)
+_started: dict[Path, str] = {}
+
+
+def _check_out(out: Path | None) -> None:
+    """Refuse a bad ``--out`` before simulating, and lock it against other writers until saved."""
     if out is None:
         return
+    from datetime import UTC, datetime
+
+    from pausesim.io.folder import OutputFolderError, check_output_folder, folder_lock
+
+    try:
+        path = _out_locks.enter_context(folder_lock(check_output_folder(out)))
+    except OutputFolderError as e:
+        _fail(f"--out {escape(str(e))}")
+    except OSError as e:
+        _fail(f"--out {escape(str(out))}: cannot write ({escape(e.strerror or str(e))})")
+    _started[path] = datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _save(result, out: Path | None, keep: str) -> None:
+    """Write the results folder as a unit (the old one stays whole if this fails)."""
+    if out is None:
+        return
+    import os
+
+    from pausesim.io.folder import OutputFolderError
     from pausesim.run import save_result
 
-    files = save_result(result, out, trajectories=keep != "none")
-    console.print(f"wrote {len(files)} files to [bold]{out}[/]")
+    try:
+        files = save_result(
+            result,
+            out,
+            trajectories=keep != "none",
+            keep=keep,
+            command=sys.argv,
+            started=_started.get(Path(os.path.abspath(out))),
+        )
+    except OutputFolderError as e:
+        _fail(f"--out {escape(str(e))}")
+    except OSError as e:
+        err_console.print(
+            f"[bold red]error:[/] cannot write {escape(str(out))}: "
+            f"{escape(e.strerror or str(e))}; nothing there was changed",
+            highlight=False,
+        )
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        err_console.print(f"interrupted: {escape(str(out))} left as it was", highlight=False)
+        raise
+    finally:
+        _out_locks.close()
+    console.print(f"wrote {len(files)} files to [bold]{escape(str(out))}[/]", highlight=False)
 
 
 @app.command()
@@ -175,17 +388,21 @@ def run(
     seed: SeedOpt = None,
     set_: SetOpt = None,
     out: OutOpt = None,
-    keep: KeepOpt = "full",
+    keep: KeepOpt = None,
     chunk_size: ChunkOpt = 5_000,
     workers: WorkersOpt = None,
-    processes: ProcessesOpt = False,
+    processes: ProcessesOpt = None,
     worldview: WorldviewOpt = None,
     params_file: ParamsOpt = None,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Run one scenario and print the median and 90% interval of every metric."""
     from pausesim.run import simulate
 
+    _check_set_names(set_)
     sc = _load(scenario, samples, seed, set_, worldview, params_file)
+    _check_out(out)
+    keep = _fit_memory(sc, keep, out, chunk_size, workers, processes, max_memory, n_policies=1)
     result = _execute(simulate, sc, keep, chunk_size, workers, processes)
     console.print(render.run_table(result))
     reasons = render.lift_reason_table(result)
@@ -201,12 +418,13 @@ def compare(
     seed: SeedOpt = None,
     set_: SetOpt = None,
     out: OutOpt = None,
-    keep: KeepOpt = "full",
+    keep: KeepOpt = None,
     chunk_size: ChunkOpt = 5_000,
     workers: WorkersOpt = None,
-    processes: ProcessesOpt = False,
+    processes: ProcessesOpt = None,
     worldview: WorldviewOpt = None,
     params_file: ParamsOpt = None,
+    max_memory: MaxMemoryOpt = None,
 ) -> None:
     """Compare the scenario's pause with no pause on the same sampled worlds.
 
@@ -215,7 +433,11 @@ def compare(
     """
     from pausesim.run import compare as compare_
 
+    _check_set_names(set_)
     sc = _load(scenario, samples, seed, set_, worldview, params_file)
+    _check_out(out)
+    _check_comparable(sc)
+    keep = _fit_memory(sc, keep, out, chunk_size, workers, processes, max_memory, n_policies=2)
     comparison = _execute(compare_, sc, keep, chunk_size, workers, processes)
     console.print(render.comparison_table(comparison))
     tables = (
@@ -235,14 +457,17 @@ def compare(
 
 @app.command()
 def params(
-    engine: Annotated[str, typer.Option(help="Engine whose parameters to list.")] = "compute",
-    format: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
+    engine: Annotated[
+        EngineChoice, typer.Option("--engine", help="Engine whose parameters to list.")
+    ] = "compute",
+    format: Annotated[
+        FormatChoice, typer.Option("--format", "-f", help="Output format.")
+    ] = FormatChoice.table,
 ) -> None:
     """List every parameter: unit, default (90% interval), allowed range and source."""
-    from pausesim.engines import engine_names, get_engine
+    from pausesim.engines import get_engine
 
-    if engine not in engine_names():
-        _fail(f"--engine must be one of {', '.join(engine_names())}; got {engine!r}")
+    engine, format = EngineChoice(engine).value, FormatChoice(format).value
     records = get_engine(engine).catalog.records()
     if format == "json":
         sys.stdout.write(json.dumps(records, indent=1, default=str) + "\n")
@@ -442,9 +667,43 @@ def calibrate(
             console.print(table)
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from pausesim import __version__
+
+        typer.echo(f"pausesim {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    if ctx.invoked_subcommand is None:
+        typer.echo(ctx.get_help())
+        raise typer.Exit(0)
+
+
 def main() -> None:
-    """Entry point of the ``pausesim`` script."""
-    app()
+    """Entry point of the ``pausesim`` script.
+
+    SIGINT and SIGTERM stop the command with exit status 130 or 143, even where Python would
+    have swallowed the interrupt (:mod:`pausesim.io.interrupts`).
+    """
+    from pausesim.io.interrupts import exit_status, handle_signals
+
+    with handle_signals():
+        try:
+            app()
+        except SystemExit as e:
+            raise SystemExit(exit_status(e.code)) from None
+        raise SystemExit(exit_status(0))
 
 
 if __name__ == "__main__":  # pragma: no cover

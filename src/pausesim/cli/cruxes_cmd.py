@@ -15,6 +15,7 @@ from pausesim.cli.app import (
     SeedOpt,
     SetOpt,
     WorldviewOpt,
+    _check_out,
     _fail,
     _load,
     app,
@@ -66,9 +67,10 @@ def cruxes(
     from pausesim.engines import get_engine
     from pausesim.run import compare
     from pausesim.sensitivity.cruxes import find_cruxes
-    from pausesim.sensitivity.files import write_analysis
+    from pausesim.sensitivity.files import write_analyses
 
     sc = _load(scenario, samples, seed, set_, worldview)
+    _check_out(out)
     if not get_engine(sc.engine).publishes_risk_inputs:
         _fail(
             f"scenario '{sc.name}' runs engine '{sc.engine}', which has no risk, so P(pause "
@@ -141,7 +143,6 @@ def cruxes(
             "options": found.options,
             "seconds": round(seconds, 2),
         }
-        files = []
-        for stem, frame in found.frames().items():
-            files += write_analysis(frame, out, stem, {**summary, "table": stem})
+        tables = {stem: (f, {**summary, "table": stem}) for stem, f in found.frames().items()}
+        files = write_analyses(tables, out)
         console.print(f"wrote {len(files)} files to [bold]{out}[/]")

@@ -7,7 +7,10 @@ import math
 from rich.markup import escape
 from rich.table import Table
 
-from pausesim.metrics.compute import RUN_METRICS
+from pausesim.metrics.compute import RUN_METRICS, failure_counts
+
+#: Failing variables a caption names before it summarises the rest.
+_NAMED_FAILURES = 6
 
 
 def _fmt(x: float) -> str:
@@ -27,11 +30,33 @@ def _undefined(row) -> str:
     return f"{u} of {int(row['n'])}" if u else "0"
 
 
+def failure_note(*runs) -> str:
+    """``"N failed samples"``, with the variables that failed and how often.
+
+    ``runs`` are :class:`~pausesim.run.Result` objects (a comparison passes both runs, each
+    world counted once per run it failed in).
+    """
+    counts: dict[str, int] = {}
+    for r in runs:
+        for name, c in failure_counts(r.metrics).items():
+            counts[name] = counts.get(name, 0) + c
+    n = sum(r.n_failed for r in runs)
+    if not n:
+        return "0 failed samples (NaN/overflow)"
+    named = [f"{escape(k)} {c}" for k, c in list(counts.items())[:_NAMED_FAILURES]]
+    more = len(counts) - _NAMED_FAILURES
+    rest = f" and {more} more" if more > 0 else ""
+    return (
+        f"{n} failed samples (NaN/overflow in: {', '.join(named)}{rest}; per sample: metrics "
+        "column failed_variables), left out of every metric and verdict"
+    )
+
+
 def run_table(result) -> Table:
     """Median and 90% interval of every metric of one run."""
     s = result.summary()
     t = Table(
-        title=f"{result.scenario.name}: {result.scenario.samples} samples, "
+        title=f"{escape(result.scenario.name)}: {result.scenario.samples} samples, "
         f"seed {result.scenario.seed}"
     )
     t.add_column("metric")
@@ -42,10 +67,7 @@ def run_table(result) -> Table:
     for name, row in s.iterrows():
         unit = RUN_METRICS.get(name.split("[")[0], ("", ""))[0]
         t.add_row(escape(name), unit, _fmt(row["median"]), _interval(row), _undefined(row))
-    t.caption = (
-        f"{result.n_failed} samples failed (NaN/overflow); "
-        "undefined = level never reached or pause never lifted"
-    )
+    t.caption = f"{failure_note(result)}; undefined = level never reached or pause never lifted"
     return t
 
 
@@ -80,7 +102,9 @@ def comparison_table(comparison) -> Table:
     """Policy vs no pause: medians side by side, then the per-sample deltas."""
     s = comparison.summary()
     sc = comparison.scenario
-    t = Table(title=f"{sc.policy.name} vs no pause — {sc.samples} sampled worlds, seed {sc.seed}")
+    t = Table(
+        title=f"{escape(sc.policy.name)} vs no pause — {sc.samples} sampled worlds, seed {sc.seed}"
+    )
     t.add_column("metric")
     t.add_column("pause: median [90%]", justify="right")
     t.add_column("no pause: median [90%]", justify="right")
@@ -90,7 +114,7 @@ def comparison_table(comparison) -> Table:
         if name.startswith("risk["):
             continue  # shown by worldview in the verdict table
         a, b = pol.loc[name], cf.loc[name]
-        if a["n_undefined"] == a["n"] and b["n_undefined"] == b["n"]:
+        if _none_defined(a) and _none_defined(b):
             continue  # defined in no world of either run (e.g. no defector)
         t.add_row(
             escape(name),
@@ -108,15 +132,19 @@ def comparison_table(comparison) -> Table:
             "",
             _undefined(row),
         )
-    failed = comparison.policy.n_failed + comparison.counterfactual.n_failed
     beyond = comparison.deltas.attrs.get("n_danger_beyond_grid_policy_only", 0)
     t.caption = (
         "Same sampled worlds under both policies (common random numbers). "
-        f"{failed} failed samples. "
+        f"{failure_note(comparison.policy, comparison.counterfactual)}. "
         f"delay undefined where the danger level is not reached in one run ({beyond} reach it only "
         "without the pause)."
     )
     return t
+
+
+def _none_defined(row) -> bool:
+    """No sample enters the row's statistics (all undefined or failed)."""
+    return int(row["n_undefined"]) + int(row.get("n_failed", 0)) >= int(row["n"])
 
 
 def params_table(records: list[dict], engine: str) -> Table:
@@ -136,6 +164,8 @@ def verdict_table(comparison) -> Table | None:
     if v.empty:
         return None
     cf = comparison.counterfactual.metrics["risk"]
+    if "sample_failed" in comparison.deltas:  # the worlds of the verdict: neither run failed
+        cf = cf.where(~comparison.deltas["sample_failed"])
     t = Table(title="Verdict by worldview (risk with the pause minus without, same worlds)")
     t.add_column("worldview")
     t.add_column("risk until", justify="right")
@@ -145,6 +175,7 @@ def verdict_table(comparison) -> Table | None:
     t.add_column("Δrisk median [90%]", justify="right")
     t.add_column("ties", justify="right")
     t.add_column("undefined", justify="right")
+    t.add_column("failed", justify="right")
     fixed_any = False
     for w in v.index.get_level_values(0).unique():
         for i, (h, row) in enumerate(v.loc[w].iterrows()):
@@ -162,14 +193,16 @@ def verdict_table(comparison) -> Table | None:
                 f"{row['median']:+.4f} [{row['p5']:+.4f}, {row['p95']:+.4f}]",
                 str(int(row["n_ties"])),
                 str(int(row["n_undefined"])),
+                str(int(row.get("n_failed", 0))),
             )
     t.caption = (
         "[95%]: Wilson score interval of the share of worlds. Ties: worlds where the pause leaves "
         "the risk exactly unchanged (counted as not better). "
         "A year horizon accumulates risk until that year; K>=x until the frontier reaches x OOM "
         "above GPT-4 (equal capability, not equal dates). Undefined: the level is not reached "
-        "within the grid in one of the two runs. † the sign of the verdict depends on the "
-        "horizon (see the horizon sweep)."
+        "within the grid in one of the two runs. Failed: NaN or overflow in either run (left "
+        "out; variables in the comparison table's caption). † the sign of the verdict depends "
+        "on the horizon (see the horizon sweep)."
         + (
             " 'never, by construction': the worldview weighs only hazards that are zero without "
             "a pause and never negative, so no pause can lower its risk."
@@ -251,6 +284,8 @@ def horizon_table(comparison) -> Table | None:
             r = sweep.loc[(w, h)]
             p = "never" if fixed.get(w) else _fmt(r["p_policy_better"])
             undefined = f", {int(r['n_undefined'])} undef." if r["n_undefined"] else ""
+            if r.get("n_failed", 0):
+                undefined += f", {int(r['n_failed'])} failed"
             cells.append(f"{p} ({r['mean_delta_risk']:+.4f}{undefined})")
         t.add_row(escape(h), *cells)
     t.caption = (

@@ -17,6 +17,7 @@ from pausesim.cli.app import (
     SeedOpt,
     SetOpt,
     WorldviewOpt,
+    _check_out,
     _fail,
     _load,
     app,
@@ -142,6 +143,7 @@ def sensitivity(
     except ValueError as e:
         _fail(str(e))
     sc = _load(scenario, samples, seed, set_, worldview)
+    _check_out(out)
     outputs = resolve_outputs(output, sc)
     started = time.perf_counter()
     with progress_bar(f"{method} on {sc.name}") as bar:
@@ -163,7 +165,7 @@ def sensitivity(
             _fail(str(e))
     seconds = time.perf_counter() - started
     worlds = frame.attrs.get("evaluations", sc.samples)
-    title = f"{method}: {sc.name}, {worlds} worlds, seed {sc.seed}"
+    title = f"{method}: {escape(sc.name)}, {worlds} worlds, seed {sc.seed}"
     console.print(frame_table(frame, title, top))
     if out is not None:
         summary = {

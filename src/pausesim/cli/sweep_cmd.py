@@ -16,6 +16,7 @@ from pausesim.cli.app import (
     SeedOpt,
     SetOpt,
     WorldviewOpt,
+    _check_out,
     _fail,
     _load,
     app,
@@ -100,6 +101,7 @@ def sweep(
     if not vary and not optimize:
         _fail("give at least one --vary LEVER=V1,V2,... or --optimize LEVER=LO:HI")
     sc = _load(scenario, samples, seed, set_, worldview)
+    _check_out(out)
     try:
         levers = dict(parse_lever(v) for v in vary or [])
         bounds = dict(parse_bounds(b) for b in optimize or [])

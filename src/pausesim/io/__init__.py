@@ -3,6 +3,8 @@
 The format is chosen by the path's suffix; each format is one backend module implementing
 :class:`~pausesim.io.backend.Backend`, registered below. Every save goes through
 :func:`~pausesim.io.atomic.atomic_write`, so an interrupted save never leaves a partial file.
+Whole results folders are written as a unit, with a ``manifest.json`` checked by readers
+(:mod:`pausesim.io.folder`, :mod:`pausesim.io.manifest`).
 """
 
 from __future__ import annotations

@@ -144,7 +144,7 @@ def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
             ("sample", "actor"),
             ds["defection_overhang"].transpose("sample", "actor").values.astype(float),
         )
-    out["sample_failed"] = ds["sample_failed"]
+    out = _with_failures(out, ds)
     if "lift_reason" in out:
         out["lift_reason"].attrs["reasons"] = ds["episode_reason"].attrs.get("reasons", "")
     for k, (unit, desc) in RUN_METRICS.items():
@@ -189,7 +189,9 @@ def _covert_max(shares: xr.DataArray, sectors: list) -> np.ndarray:
     if "covert" not in sectors:
         return np.zeros(shares.sizes["sample"])
     covert = shares.values[:, :, sectors.index("covert"), :]  # (sample, actor, time)
-    return np.nan_to_num(covert, nan=0.0).sum(axis=1).max(axis=1).astype(float)
+    # (a sector without compute holds a share of 0, not NaN: a NaN share is a failed sample,
+    # flagged by the engine, and stays NaN here until _with_failures blanks it)
+    return covert.sum(axis=1).max(axis=1).astype(float)
 
 
 def _nan_as_zero(x: np.ndarray) -> np.ndarray:
@@ -207,3 +209,72 @@ def _sum_in_order(x: np.ndarray) -> np.ndarray:
     for j in range(1, terms.shape[1]):
         total += terms[:, j]
     return total
+
+
+#: Name of the per-sample variable listing what failed (comma-separated, ``""`` if nothing).
+FAILED_VARIABLES = "failed_variables"
+
+
+def _with_failures(out: xr.Dataset, ds: xr.Dataset) -> xr.Dataset:
+    """Attach the engine's failure flags to the metrics and blank the failed samples' metrics.
+
+    ``ds["variable_failed"]`` ``(sample, failure_check)`` names the outputs that failed (the
+    compute engine); an engine with only ``sample_failed`` (or the ftm engine's own check) is
+    named by ``ds.attrs["engine"]``.
+    """
+    failed = ds["sample_failed"].values.astype(bool)
+    if "variable_failed" in ds:
+        flags = ds["variable_failed"].transpose("sample", "failure_check")
+        names = [str(v) for v in flags["failure_check"].values]
+        listed = _join_names(flags.values, names)
+    else:
+        listed = np.where(failed, str(ds.attrs.get("engine", "engine")), "")
+    out["sample_failed"] = (("sample",), failed)
+    out[FAILED_VARIABLES] = (("sample",), listed.astype(str))
+    return flag_failed(out, failed, None)
+
+
+def _join_names(flags: np.ndarray, names: list[str]) -> np.ndarray:
+    """Per row of ``flags`` ``(sample, name)``: the flagged names joined by commas."""
+    joined = np.full(flags.shape[0], "", dtype=object)
+    for j in np.flatnonzero(flags.any(axis=0)):
+        rows = flags[:, j]
+        sep = np.where(joined[rows] == "", "", ",")
+        joined[rows] = joined[rows] + sep + names[j]
+    return joined.astype(str)
+
+
+def flag_failed(metrics: xr.Dataset, failed: np.ndarray, variable: str | None) -> xr.Dataset:
+    """Mark ``failed`` samples as failed (adding ``variable`` to their list) and blank them.
+
+    Every float metric of a failed sample becomes NaN: its state is not trustworthy anywhere
+    (the stocks are coupled, e.g. the alignment stock can end a pause), so it is left out of
+    every metric's ``n`` and counted in ``n_failed`` (:func:`pausesim.metrics.summarize`).
+    ``variable=None`` only blanks samples already flagged.
+    """
+    failed = np.asarray(failed, dtype=bool)
+    if variable is not None and failed.any():
+        listed = metrics[FAILED_VARIABLES].values.astype(object)
+        sep = np.where(listed[failed] == "", "", ",")
+        listed[failed] = listed[failed] + sep + variable
+        metrics[FAILED_VARIABLES] = (("sample",), listed.astype(str))
+        metrics["sample_failed"] = (("sample",), metrics["sample_failed"].values | failed)
+    if not failed.any():
+        return metrics
+    mask = xr.DataArray(~failed, dims="sample")
+    for name, da in metrics.data_vars.items():
+        if "sample" in da.dims and da.dtype.kind == "f":
+            metrics[name] = da.where(mask).assign_attrs(da.attrs)
+    return metrics
+
+
+def failure_counts(metrics: xr.Dataset) -> dict[str, int]:
+    """Failed samples per failing variable (a sample with several counts once for each)."""
+    if FAILED_VARIABLES not in metrics:
+        return {}
+    counts: dict[str, int] = {}
+    for listed in metrics[FAILED_VARIABLES].values:
+        for name in str(listed).split(","):
+            if name:
+                counts[name] = counts.get(name, 0) + 1
+    return counts

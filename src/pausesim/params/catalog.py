@@ -44,6 +44,10 @@ class Parameter:
         actors not listed use ``default``.
     integer, boolean
         Whether the value must be an integer or a 0/1 switch.
+    world_share
+        For per-actor parameters: the actors' values are shares of one world total (of
+        hardware R&D, of chip production), so together they cannot exceed 1; scenarios whose
+        shares cannot sum to at most 1 are rejected.
     """
 
     name: str
@@ -58,6 +62,7 @@ class Parameter:
     actor_defaults: Mapping[str, Distribution] = field(default_factory=dict)
     integer: bool = False
     boolean: bool = False
+    world_share: bool = False
 
     @property
     def is_assumption(self) -> bool:

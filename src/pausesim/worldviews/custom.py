@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from pausesim._textfile import InputFileError, read_text
 from pausesim.worldviews.base import Worldview
 
 
@@ -26,20 +27,17 @@ class WorldviewError(ValueError):
 
 
 def load_worldview(path: str | Path) -> Worldview:
-    """Read and validate a worldview TOML file."""
+    """Read and validate a worldview TOML file (UTF-8, a regular file of a few MB at most)."""
+    from pausesim.scenario import _format_errors
+
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise WorldviewError(f"{path}: cannot read file ({err.strerror})") from None
+        data = tomllib.loads(read_text(path, "worldview file"))
+    except InputFileError as err:
+        raise WorldviewError(str(err)) from None
     except tomllib.TOMLDecodeError as err:
         raise WorldviewError(f"{path}: malformed TOML: {err}") from None
     try:
         return Worldview.model_validate(data)
     except ValidationError as err:
-        lines = [f"{path}: invalid worldview"]
-        for e in err.errors():
-            loc = ".".join(str(x) for x in e["loc"])
-            msg = e["msg"].removeprefix("Value error, ")
-            lines.append(f"  {loc}: {msg}" if loc else f"  {msg}")
-        raise WorldviewError("\n".join(lines)) from None
+        raise WorldviewError(_format_errors(err, str(path), "worldview")) from None

@@ -114,7 +114,10 @@ def _trailing_speed(values: np.ndarray, times: np.ndarray, window_years: float) 
     speed[w:] = (values[w:] - values[:-w]) / (w * step)
     lead = np.arange(1, min(w, values.shape[0])) * step
     speed[1:w] = (values[1:w] - values[:1]) / lead.reshape((-1,) + (1,) * (values.ndim - 1))
-    return np.nan_to_num(speed, nan=0.0)
+    # A non-finite capability gives a non-finite speed, never 0: the engine has flagged the
+    # sample (``sample_failed``) and the risk leaves it out (:func:`pausesim.risk.
+    # evaluate_risk`).
+    return speed
 
 
 def _time_major(da: xr.DataArray) -> np.ndarray:
@@ -163,7 +166,9 @@ def hazard_terms(ds: xr.Dataset, params: xr.Dataset, policy, metrics, risk) -> x
     has_outsiders = (~members).any(axis=1)
     n_actors = members.shape[1]
     capability = _time_major(ds["capability"]).astype(float)  # (time, actor, sample)
-    lead = np.nan_to_num(lead_over_runner_up(capability, axis=1), nan=0.0)
+    # one actor: no runner-up, no lead (0 by the term's definition); with two or more, a NaN
+    # lead can only come from a failed sample's capability and stays NaN
+    lead = lead_over_runner_up(capability, axis=1) if n_actors > 1 else np.zeros_like(frontier)
     actor_share = np.nansum(_time_major(ds["frontier_share"]), axis=1)  # (time, actor, sample)
     own_excess = np.maximum(
         0.0, _trailing_speed(capability, times, 1.0) - risk.safe_speed_ooms_per_year

@@ -174,7 +174,7 @@ def _run(
         alg_rate, effort, lead_kept, p["alg_diffusion_rate"]
     )
     culture = p["safety_culture"].copy()
-    culture_ref = np.take_along_axis(culture, lead_research[None, :], axis=0)[0]
+    culture_ref = _culture_reference(culture, effort, lead_research)
     scaleup_rate = np.log10(p["max_scaleup_per_year"])  # OOM/yr
     max_step = scaleup_rate * dt
     loophole = p["cap_loophole_ooms"]
@@ -659,12 +659,38 @@ def _frontier_units(legal_e, member_covert_e, covert_rows, culture):
 
 
 def _alignment_gap(shares: np.ndarray, capability: np.ndarray, aligned: np.ndarray):
-    """Share-weighted ``max(0, K - M)`` over the (sector, actor) units; empty units add 0."""
+    """Share-weighted ``max(0, K - M)`` over the (sector, actor) units; empty units add 0.
+
+    An empty unit (a covert sector with no compute: ``K = -inf``, share 0) adds exactly 0. Any
+    other non-finite gap (a NaN or infinite stock or capability) propagates, so that the sample
+    is flagged as failed (:func:`_failure_flags`) rather than read as "no gap".
+    """
     gap = np.subtract(capability, aligned)
     np.maximum(0.0, gap, out=gap)
-    gap[~np.isfinite(gap)] = 0.0
+    gap[np.isneginf(capability) & (shares == 0)] = 0.0
     gap *= shares
     return gap.sum(axis=0)
+
+
+def _culture_reference(
+    culture: np.ndarray, effort: np.ndarray, lead_research: np.ndarray
+) -> np.ndarray:
+    """``q_ref``, the culture that safety effort is measured against (docs/model.md, step 6).
+
+    The leading research actor's starting culture, so that ``alignment_rate`` is the progress
+    of the leader's safety effort. Where the leader has no safety culture at all (``q = 0``, an
+    allowed value), that effort is zero and cannot be the unit: the unit is then the largest
+    starting safety effort of any actor, ``max_a eff_a q_a`` (the "leading safety effort" of
+    ``alignment_rate``'s definition), so the leader's own effort is 0 and the others keep their
+    ratios to each other. Where no actor has any safety culture, nobody does safety research
+    and the unit is best practice (``q_ref = 1``, the top of the scale): every effort, hence all
+    own alignment progress, is exactly 0 (zero effort, zero progress) instead of ``0 / 0``, and
+    culture that migrants bring later counts on that scale.
+    """
+    lead = np.take_along_axis(culture, lead_research[None, :], axis=0)[0]
+    best = (effort * culture).max(axis=0)
+    fallback = np.where(best > 0, best, 1.0)
+    return np.where(lead > 0, lead, fallback)
 
 
 def _paused_spend_share(budget: np.ndarray, paused: np.ndarray) -> np.ndarray:
@@ -703,12 +729,88 @@ def _to_dataset(out: dict, p: SampledParams, policy: Policy, grid: TimeGrid) -> 
         else:  # (time, sector, actor, sample)
             data[name] = (("sample", "actor", "sector", "time"), arr.transpose(3, 2, 1, 0))
     ds = xr.Dataset(data, coords=coords)
-    core = ds["capability"].values
-    ds["sample_failed"] = (("sample",), ~np.isfinite(core).all(axis=(1, 2)))
+    flags = _failure_flags(out)
+    ds["variable_failed"] = (("sample", "failure_check"), flags)
+    ds = ds.assign_coords(failure_check=list(_CHECKED))
+    ds["variable_failed"].attrs.update(
+        units="bool",
+        description="the sample's variable holds a value outside its allowed encoding "
+        "(NaN or overflow; see pausesim.engines.compute.engine._CHECKED)",
+    )
+    ds["sample_failed"] = (("sample",), flags.any(axis=1))
     for name, (unit, desc) in _EVENT_OUTPUTS.items():
         ds[name].attrs.update(units=unit, description=desc)
     ds["episode_reason"].attrs["reasons"] = ", ".join(
         f"{code}={name}" for code, name in pause.LIFT_REASONS.items()
     )
-    ds.attrs.update(engine="compute", policy=policy.name, n_failed=int(ds["sample_failed"].sum()))
+    counts = flags.sum(axis=0)
+    ds.attrs.update(
+        engine="compute",
+        policy=policy.name,
+        n_failed=int(ds["sample_failed"].sum()),
+        n_failed_by_variable=", ".join(
+            f"{v}: {int(c)}" for v, c in zip(_CHECKED, counts, strict=True) if c
+        ),
+    )
     return annotate(ds)
+
+
+#: Every engine output that feeds a metric, a hazard term or a verdict, with the non-finite
+#: values that are legitimate encodings rather than failures:
+#:
+#: - ``cap``: ``+inf`` is "no cap" (no pause in force, or a lifted one);
+#: - ``lift_time``, ``episode_*`` and ``defection_overhang``: NaN is "no such event" (never
+#:   lifted, no episode, no defection);
+#: - everything else must be finite. (A zero covert share's ``-inf`` log10 compute is internal
+#:   to the step: it reaches the outputs only as a frontier share of 0, and the alignment gap
+#:   of an empty unit is 0 by :func:`_alignment_gap`.)
+#:
+#: A sample with any other value is flagged in ``sample_failed``, with the variable in
+#: ``variable_failed``; metrics, risk and verdicts leave it out and count it.
+_CHECKED: dict[str, str] = {
+    **dict.fromkeys(_ACTOR_VARS, "finite"),
+    "frontier_share": "finite",
+    **{v: "finite or +inf" if v == "cap" else "finite" for v in _SAMPLE_VARS},
+    "in_force_share": "finite",
+    "lift_time": "finite or NaN",
+    "episode_start": "finite or NaN",
+    "episode_end": "finite or NaN",
+    "episode_reason": "finite or NaN",
+    "episode_overhang": "finite or NaN",
+    "defection_overhang": "finite or NaN",
+}
+
+#: outputs of :func:`_run` with ``sample`` on the first axis; the others are time-major with
+#: ``sample`` on the last.
+_PER_SAMPLE_FIRST = frozenset(
+    {
+        "lift_time",
+        "defection_overhang",
+        "episode_start",
+        "episode_end",
+        "episode_reason",
+        "episode_overhang",
+    }
+)
+
+
+def _failure_flags(out: dict) -> np.ndarray:
+    """``(sample, variable)``: where each output of :data:`_CHECKED` leaves its allowed values."""
+    cols = []
+    for name, allowed in _CHECKED.items():
+        a = np.asarray(out[name])
+        if allowed == "finite or +inf":
+            bad = np.isnan(a) | np.isneginf(a)
+        elif allowed == "finite or NaN":
+            bad = np.isinf(a)
+        else:
+            bad = ~np.isfinite(a)
+        cols.append(_any_per_sample(name, bad))
+    return np.stack(cols, axis=1)
+
+
+def _any_per_sample(name: str, bad: np.ndarray) -> np.ndarray:
+    """Reduce a flag array of output ``name`` to one flag per sample."""
+    if name in _PER_SAMPLE_FIRST:
+        return bad.reshape(bad.shape[0], -1).any(axis=1)
+    return bad.reshape(-1, bad.shape[-1]).any(axis=0)

@@ -87,6 +87,7 @@ PARAMETERS: tuple[Parameter, ...] = (
             "china": Point(value=0.05),
             "rest_of_world": Point(value=0.02),
         },
+        world_share=True,
     ),
     _P(
         "hw_access_lag_years",
@@ -135,6 +136,7 @@ PARAMETERS: tuple[Parameter, ...] = (
             "china": Point(value=0.05),
             "rest_of_world": Point(value=0.01),
         },
+        world_share=True,
     ),
     # -- spending -----------------------------------------------------------------------------
     _P(
@@ -278,7 +280,9 @@ PARAMETERS: tuple[Parameter, ...] = (
         "research_share",
         "R_a",
         "1",
-        "Actor's share of frontier AI research talent at the start.",
+        "Actor's share of frontier AI research talent at the start. Only the ratios between "
+        "actors matter (effort is measured against the leading actor and emigrants split in "
+        "proportion), so the shares need not sum to 1.",
         Point(value=0.05),
         (1e-4, 1.0),
         "Assumption informed by Epoch (2024), 'Tracking large-scale AI models': over half of "

@@ -43,6 +43,16 @@ from pausesim.units import LOG10_GPT4_FLOP
 #: of :mod:`pausesim.units`, shared with the compute engine.
 CAPABILITY_REFERENCE_LOG10_FLOP = LOG10_GPT4_FLOP
 
+#: Davidson's headline metrics (:mod:`.metrics`), reported by ``run`` and ``compare`` beside the
+#: common ones, with their policy-minus-no-pause deltas: name -> description.
+HEADLINE_METRICS = {
+    "agi_year": "AGI: the year 100% of goods and services tasks become automatable",
+    "automation_gns_100pct": "full automation: the first year all goods and services tasks "
+    "are automated",
+    "full_automation_gns": "takeoff: years from 20% to 100% of goods and services tasks automated",
+    "gwp_growth": "takeoff: years from 5% to 20% yearly growth of gross world product",
+}
+
 
 @dataclass(frozen=True)
 class FTMEngine:
@@ -57,6 +67,11 @@ class FTMEngine:
     record: str = "core"
 
     @property
+    def headline_metrics(self) -> dict[str, str]:
+        """Per-sample outputs reported with the common metrics (:data:`HEADLINE_METRICS`)."""
+        return HEADLINE_METRICS
+
+    @property
     def catalog(self) -> Catalog:
         """Parameters of the engine."""
         return CATALOG
@@ -65,6 +80,15 @@ class FTMEngine:
     def default_actors(self) -> tuple[str, ...]:
         """The single actor, ``("world",)``."""
         return DEFAULT_ACTORS
+
+    def check_policy(self, policy) -> None:
+        """Raise ``ValueError`` naming a policy field the one-economy world cannot represent.
+
+        Called when a scenario is validated, so such a policy is refused before a run.
+        """
+        from pausesim.engines.ftm.pause import check_policy
+
+        check_policy(policy)
 
     def simulate(
         self,
@@ -103,6 +127,21 @@ def to_dataset(run: model.Run, grid: TimeGrid, policy: Policy) -> xr.Dataset:
     def actor(a: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
         return ("sample", "actor", "time"), a[:, None, :]
 
+    # The model's own check (a non-finite state, :data:`.model._HEALTH`, stops the sample) and
+    # the common outputs that feed the metrics, checked while the sample runs (after it stops
+    # they are NaN by design): a sample failing any is flagged with what failed.
+    common = {
+        "capability": capability,
+        "physical_compute": physical,
+        "feasible_compute": feasible,
+        "algorithmic_efficiency": np.log10(software),
+        "hardware_price_performance": np.log10(tr["buyable_hardware_performance"]),
+    }
+    failed = np.column_stack(
+        [run.failed] + [(alive & ~np.isfinite(v)).any(axis=1) for v in common.values()]
+    )
+    checks = ["model_state", *common]
+
     data = {
         "capability": actor(capability),
         "effective_compute": actor(effective),
@@ -120,7 +159,8 @@ def to_dataset(run: model.Run, grid: TimeGrid, policy: Policy) -> xr.Dataset:
         "paused": actor(paused),
         "cap": (("sample", "time"), np.where(alive, tr["cap"], np.nan)),
         "lift_time": (("sample",), np.where(np.isfinite(run.lift_time), run.lift_time, np.nan)),
-        "sample_failed": (("sample",), run.failed),
+        "sample_failed": (("sample",), failed.any(axis=1)),
+        "variable_failed": (("sample", "failure_check"), failed),
         "failed_step": (("sample",), run.failed_step),
         "n_steps": (("sample",), run.n_steps),
     }
@@ -135,12 +175,16 @@ def to_dataset(run: model.Run, grid: TimeGrid, policy: Policy) -> xr.Dataset:
             "actor": list(DEFAULT_ACTORS),
             "sector": ["legal"],
             "time": grid.times,
+            "failure_check": checks,
         },
         attrs={
             "engine": "ftm",
             "t_start": grid.start,
             "t_step": grid.step,
-            "n_failed": int(run.failed.sum()),
+            "n_failed": int(failed.any(axis=1).sum()),
+            "n_failed_by_variable": ", ".join(
+                f"{k}: {int(c)}" for k, c in zip(checks, failed.sum(axis=0), strict=True) if c
+            ),
             "policy": policy.name,
             "capability_reference_log10_flop": CAPABILITY_REFERENCE_LOG10_FLOP,
             "note": "single-economy model: frontier_share is 1 for the world and "
