@@ -585,3 +585,9 @@ def test_fuzz_raw_bytes_files_exit_2_with_the_file_named(tmp_path_factory, raw):
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(pytest.main([__file__, "-q"]))
+
+
+def test_a_one_point_grid_is_refused_with_the_fields_named():
+    r = _run("no-pause", "--set", "grid.end=2025.2", "--set", "risk.horizons=[]")
+    assert r.exit_code == 2, r.output
+    assert "at least two time points" in r.output and "Traceback" not in r.output

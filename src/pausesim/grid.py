@@ -19,6 +19,11 @@ class TimeGrid(Frozen):
     def _ordered(self):
         if not self.end > self.start:
             raise ValueError(f"end ({self.end:g}) must be after start ({self.start:g})")
+        if self.n_steps < 2:
+            raise ValueError(
+                f"the grid needs at least two time points: step ({self.step:g}) must be at most "
+                f"end - start ({self.end - self.start:g})"
+            )
         if self.n_steps > 100_000:
             raise ValueError(f"grid has {self.n_steps} steps; at most 100000 are allowed")
         return self
