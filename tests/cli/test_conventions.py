@@ -184,3 +184,16 @@ def test_ftm_compare_of_a_cap_shows_davidsons_headline_metrics(tmp_path, save):
         # docs/ftm.md: best guess, AGI 2040.0 without the pause and 2040.1 with it
         assert policy["agi_year"].iloc[0] == pytest.approx(2040.1, abs=0.01)
         assert deltas["delta_agi_year"].iloc[0] == pytest.approx(0.1, abs=0.01)
+
+
+def test_analysis_commands_refuse_runs_over_the_memory_budget(monkeypatch):
+    from typer.testing import CliRunner
+
+    import pausesim.memory
+    from pausesim.cli.app import app
+
+    monkeypatch.setattr(pausesim.memory, "default_budget", lambda: 50 * 2**20)  # 50 MiB
+    for command in ("sensitivity", "cruxes"):
+        r = CliRunner().invoke(app, [command, "essay-realistic", "-n", "200000"])
+        assert r.exit_code == 2, r.output
+        assert "memory budget" in " ".join(r.output.split())

@@ -299,6 +299,36 @@ def _fit_memory(sc, keep, out, chunk_size, workers, processes, max_memory, n_pol
     )
 
 
+def _check_analysis_memory(sc, *, worlds: int, n_policies: int) -> None:
+    """Refuse an analysis whose largest single evaluation would exceed the memory budget.
+
+    The evaluation is ``worlds`` worlds under ``n_policies`` policies, metrics only.
+    """
+    from pausesim.memory import default_budget, format_size
+    from pausesim.run import estimate_memory
+
+    budget = default_budget()
+    if budget is None:
+        return
+    est = estimate_memory(
+        sc.model_copy(update={"samples": max(int(worlds), 1)}),
+        n_policies=n_policies,
+        keep="none",
+        chunk_size=5_000,
+        workers=1,
+        processes=False,
+    )
+    if est.total > budget:
+        _fail(
+            escape(
+                f"one evaluation of this analysis ({worlds:,} worlds, {n_policies} policies) "
+                f"needs an estimated {est.describe()}, over the memory budget of "
+                f"{format_size(budget)} (half of this machine's RAM). To fit: fewer worlds "
+                "(--samples, --base-samples) or, for sweep, a smaller --batch-size."
+            )
+        )
+
+
 def _execute(fn, scenario, keep, chunk_size, workers, processes=None):
     from pausesim.executor import LocalExecutor, ProcessExecutor
 

@@ -15,6 +15,7 @@ from pausesim.cli.app import (
     SeedOpt,
     SetOpt,
     WorldviewOpt,
+    _check_analysis_memory,
     _check_out,
     _fail,
     _load,
@@ -71,6 +72,7 @@ def cruxes(
 
     sc = _load(scenario, samples, seed, set_, worldview)
     _check_out(out)
+    _check_analysis_memory(sc, worlds=sc.samples, n_policies=2)
     if not get_engine(sc.engine).publishes_risk_inputs:
         _fail(
             f"scenario '{sc.name}' runs engine '{sc.engine}', which has no risk, so P(pause "

@@ -17,6 +17,7 @@ from pausesim.cli.app import (
     SeedOpt,
     SetOpt,
     WorldviewOpt,
+    _check_analysis_memory,
     _check_out,
     _fail,
     _load,
@@ -144,6 +145,9 @@ def sensitivity(
         _fail(str(e))
     sc = _load(scenario, samples, seed, set_, worldview)
     _check_out(out)
+    _check_analysis_memory(
+        sc, worlds=base_samples if method == "sobol" else sc.samples, n_policies=2
+    )
     outputs = resolve_outputs(output, sc)
     started = time.perf_counter()
     with progress_bar(f"{method} on {sc.name}") as bar:

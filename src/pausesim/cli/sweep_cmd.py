@@ -16,6 +16,7 @@ from pausesim.cli.app import (
     SeedOpt,
     SetOpt,
     WorldviewOpt,
+    _check_analysis_memory,
     _check_out,
     _fail,
     _load,
@@ -102,6 +103,7 @@ def sweep(
         _fail("give at least one --vary LEVER=V1,V2,... or --optimize LEVER=LO:HI")
     sc = _load(scenario, samples, seed, set_, worldview)
     _check_out(out)
+    _check_analysis_memory(sc, worlds=sc.samples, n_policies=batch_size + 1)
     try:
         levers = dict(parse_lever(v) for v in vary or [])
         bounds = dict(parse_bounds(b) for b in optimize or [])
