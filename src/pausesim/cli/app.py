@@ -163,6 +163,7 @@ def _load(scenario: str, samples, seed, sets, worldviews=None, params_file: Path
     Settings that are valid but have no effect (:attr:`~pausesim.scenario.Scenario.warnings`)
     are printed as warnings on stderr.
     """
+    _check_set_names(sets)  # "did you mean" for every command that loads a scenario
     from pausesim.risk import resolve_worldviews
     from pausesim.scenario import ScenarioError, load
     from pausesim.worldviews import WorldviewError
@@ -429,7 +430,6 @@ def run(
     """Run one scenario and print the median and 90% interval of every metric."""
     from pausesim.run import simulate
 
-    _check_set_names(set_)
     sc = _load(scenario, samples, seed, set_, worldview, params_file)
     _check_out(out)
     keep = _fit_memory(sc, keep, out, chunk_size, workers, processes, max_memory, n_policies=1)
@@ -463,7 +463,6 @@ def compare(
     """
     from pausesim.run import compare as compare_
 
-    _check_set_names(set_)
     sc = _load(scenario, samples, seed, set_, worldview, params_file)
     _check_out(out)
     _check_comparable(sc)
