@@ -35,7 +35,6 @@ import errno
 import glob
 import json
 import os
-import shutil
 import sys
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
@@ -43,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from pausesim.io import interrupts
-from pausesim.io.atomic import _fsync_directory, _fsync_tree, temporary_sibling
+from pausesim.io.atomic import _fsync_directory, _fsync_tree, _remove, temporary_sibling
 from pausesim.io.manifest import FORMAT, MANIFEST, write_manifest
 
 try:
@@ -325,11 +324,3 @@ def test_delay() -> None:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-def _remove(path: Path) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        if path.is_dir() and not path.is_symlink():
-            shutil.rmtree(path)
-        else:
-            path.unlink()
