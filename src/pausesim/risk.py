@@ -262,6 +262,35 @@ def _failed_mask(failed, n: int) -> np.ndarray:
     return np.asarray(getattr(failed, "values", failed), dtype=bool).reshape(n)
 
 
+def _better_counts(d: np.ndarray, bad: np.ndarray) -> tuple[np.ndarray, int, dict]:
+    """The worlds that count (finite, not failed), their number, and the verdict's columns.
+
+    ``d`` is the per-world change (of risk or integrated hazard; only its sign matters) and
+    ``bad`` the failed worlds. Columns: ``p_policy_better`` (share with ``d < 0``), its Wald
+    ``se``, the 95% Wilson interval ``p_low``/``p_high``, ``n``, ``n_ties`` (``d == 0``),
+    ``n_undefined`` (NaN but not failed) and ``n_failed``.
+    """
+    ok = np.isfinite(d) & ~bad
+    n = int(ok.sum())
+    k = int((d[ok] < 0).sum())
+    p = k / n if n else np.nan
+    low, high = wilson_interval(k, n)
+    return (
+        ok,
+        n,
+        {
+            "p_policy_better": p,
+            "se": float(np.sqrt(p * (1 - p) / n)) if n else np.nan,
+            "p_low": float(low),
+            "p_high": float(high),
+            "n": n,
+            "n_ties": int((d[ok] == 0).sum()),
+            "n_undefined": int((~ok & ~bad).sum()),
+            "n_failed": int(bad.sum()),
+        },
+    )
+
+
 def verdicts(delta_risk: xr.DataArray, failed=None) -> pd.DataFrame:
     """Per worldview and horizon: P(policy better), its interval, ties, and delta_risk.
 
@@ -280,26 +309,12 @@ def verdicts(delta_risk: xr.DataArray, failed=None) -> pd.DataFrame:
     for w in delta_risk["worldview"].values:
         for h in delta_risk["horizon"].values:
             d = delta_risk.sel(worldview=w, horizon=h).values.astype(float)
-            ok = np.isfinite(d) & ~bad
-            n = int(ok.sum())
-            p = float((d[ok] < 0).mean()) if n else np.nan
+            ok, n, counts = _better_counts(d, bad)
             rows.append(
                 {
                     "worldview": str(w),
                     "horizon": str(h),
-                    "p_policy_better": p,
-                    "se": float(np.sqrt(p * (1 - p) / n)) if n else np.nan,
-                    **dict(
-                        zip(
-                            ("p_low", "p_high"),
-                            (float(x) for x in wilson_interval(int((d[ok] < 0).sum()), n)),
-                            strict=True,
-                        )
-                    ),
-                    "n": n,
-                    "n_ties": int((d[ok] == 0).sum()),
-                    "n_undefined": int((~ok & ~bad).sum()),
-                    "n_failed": int(bad.sum()),
+                    **counts,
                     "mean_delta_risk": float(d[ok].mean()) if n else np.nan,
                     "p5": float(np.quantile(d[ok], 0.05)) if n else np.nan,
                     "median": float(np.median(d[ok])) if n else np.nan,
@@ -459,9 +474,7 @@ def horizon_sweep(
         for h in policy["horizon"].values:
             a, b = hp.sel(horizon=h).values, hc.sel(horizon=h).values
             d = a - b
-            ok = np.isfinite(d) & ~bad
-            n = int(ok.sum())
-            p = float((d[ok] < 0).mean()) if n else np.nan
+            ok, n, counts = _better_counts(d, bad)
             kind, value = _horizon_kind(str(h))
             rows.append(
                 {
@@ -469,19 +482,7 @@ def horizon_sweep(
                     "horizon": str(h),
                     "kind": kind,
                     "value": value,
-                    "p_policy_better": p,
-                    "se": float(np.sqrt(p * (1 - p) / n)) if n else np.nan,
-                    **dict(
-                        zip(
-                            ("p_low", "p_high"),
-                            (float(x) for x in wilson_interval(int((d[ok] < 0).sum()), n)),
-                            strict=True,
-                        )
-                    ),
-                    "n": n,
-                    "n_ties": int((d[ok] == 0).sum()),
-                    "n_undefined": int((~ok & ~bad).sum()),
-                    "n_failed": int(bad.sum()),
+                    **counts,
                     "mean_delta_risk": float((np.expm1(-b[ok]) - np.expm1(-a[ok])).mean())
                     if n
                     else np.nan,
