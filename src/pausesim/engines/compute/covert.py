@@ -60,3 +60,25 @@ def step_share(
     with np.errstate(invalid="ignore", divide="ignore"):
         steady = np.where(rate > 0, formation * target / rate, 0.0)
     return steady + (share - steady) * np.exp(-rate * dt)
+
+
+def step_stock(
+    share: np.ndarray,
+    capped: np.ndarray,
+    log10_cap: np.ndarray,
+    log10_price: np.ndarray,
+    target: np.ndarray,
+    formation: np.ndarray,
+    detection_factor,
+    detection: tuple,
+    dt: float,
+) -> np.ndarray:
+    """One covert stock (at home or abroad) over a step; 0 where no cap binds the actor.
+
+    The footprint is a cap-sized run's cost at ``log10_price``; ``detection`` is
+    ``(h_mon, log10 C_mon, alpha)`` and ``detection_factor`` scales the hazard (``v_abr``
+    abroad, 1 at home).
+    """
+    footprint = np.where(capped, log10_cap - log10_price, detection[1])
+    hazard = detection_factor * detection_hazard(footprint, *detection)
+    return np.where(capped, step_share(share, target, formation, hazard, dt), 0.0)

@@ -451,23 +451,26 @@ def _run(
             # (no cap, no reason to hide: a lifted or non-member actor has no covert sector)
             capped = paused & np.isfinite(actor_cap)
             formation = p["covert_formation_per_year"]
-            for where, price_paid, target, factor in (
-                ("home", access, target_home, 1.0),
-                ("abroad", outsourced, target_abroad, p["covert_abroad_detection_factor"]),
-            ):
-                footprint = np.where(capped, actor_cap - price_paid, log_monitored)
-                hazard = factor * covert.detection_hazard(
-                    footprint,
-                    enf.detection_hazard_per_year,
-                    log_monitored,
-                    p["covert_visibility_exponent"],
-                )
-                old = sigma_home if where == "home" else sigma_abroad
-                new = np.where(capped, covert.step_share(old, target, formation, hazard, dt), 0.0)
-                if where == "home":
-                    sigma_home = new
-                else:
-                    sigma_abroad = new
+
+            detect = (
+                enf.detection_hazard_per_year,
+                log_monitored,
+                p["covert_visibility_exponent"],
+            )
+            sigma_home = covert.step_stock(
+                sigma_home, capped, actor_cap, access, target_home, formation, 1.0, detect, dt
+            )
+            sigma_abroad = covert.step_stock(
+                sigma_abroad,
+                capped,
+                actor_cap,
+                outsourced,
+                target_abroad,
+                formation,
+                p["covert_abroad_detection_factor"],
+                detect,
+                dt,
+            )
         else:
             sigma_home = np.zeros((n_act, n))
             sigma_abroad = np.zeros((n_act, n))
