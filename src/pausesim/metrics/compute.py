@@ -108,10 +108,15 @@ def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
         "danger_year": danger,
         "takeoff_years": t_to - t_from,
         "max_jump_ooms_per_year": max_jump(frontier, times, settings.jump_window_years),
-        "overhang_ooms": overhang_at_lift(ds, policy),
-        "lift_year": lift,
-        "pause_years": np.where(np.isfinite(lift), lift - start, np.nan),
-        **episode_metrics(ds, policy),
+        # exact pause events where the engine records them, else estimates from the grid
+        **(
+            episode_metrics(ds, policy)
+            or {
+                "overhang_ooms": overhang_at_lift(ds, policy),
+                "lift_year": lift,
+                "pause_years": np.where(np.isfinite(lift), lift - start, np.nan),
+            }
+        ),
         "capability_end": frontier[:, -1].astype(float),
         "low_safety_share_at_danger": value_at(low, times, danger),
         "low_safety_share_max": low.max(axis=1).astype(float),
