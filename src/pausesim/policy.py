@@ -25,12 +25,16 @@ class CoalitionChange(Frozen):
 class Coalition(Frozen):
     """Which actors pause: initial members, later joiners and defectors."""
 
-    members: tuple[str, ...] = ()
+    members: tuple[str, ...] = Field(
+        (), title="Pausing actors", description="actors that pause from the start year"
+    )
     joins: tuple[CoalitionChange, ...] = Field(
-        (), description="actors that join over time (the critics' stop-gap to a treaty)"
+        (),
+        title="Later joiners",
+        description="actors that join over time (the critics' stop-gap to a treaty)",
     )
     defections: tuple[CoalitionChange, ...] = Field(
-        (), description="members that leave the coalition at a given year"
+        (), title="Defectors", description="members that leave the coalition at a given year"
     )
 
     @model_validator(mode="after")
@@ -106,9 +110,15 @@ class Cap(Frozen):
     banked and released at the lift, so the overhang at the lift is larger by it.
     """
 
-    kind: Literal["fixed", "frozen", "declining"] = "frozen"
+    kind: Literal["fixed", "frozen", "declining"] = Field(
+        "frozen",
+        title="Kind of cap",
+        description="fixed: a threshold; frozen: the largest run of any actor at the start; "
+        "declining: a threshold that falls as compute governance improves",
+    )
     measure: Literal["physical", "effective"] = Field(
         "physical",
+        title="What the cap counts",
         description="what the cap counts: physical training FLOP, or effective FLOP at 2022 "
         "algorithms (a capability freeze)",
     )
@@ -116,11 +126,18 @@ class Cap(Frozen):
         None,
         ge=1e15,
         le=1e40,
+        title="Cap threshold",
+        json_schema_extra={"unit": "FLOP"},
         description="threshold in FLOP (physical), or effective FLOP at 2022 algorithms "
         "(measure = effective)",
     )
     decline_ooms_per_year: float = Field(
-        0.0, ge=0.0, le=2.0, description="yearly fall of a declining cap, orders of magnitude"
+        0.0,
+        ge=0.0,
+        le=2.0,
+        title="Yearly fall of the cap",
+        json_schema_extra={"unit": "OOM/yr"},
+        description="yearly fall of a declining cap, orders of magnitude",
     )
 
     @model_validator(mode="after")
@@ -154,12 +171,16 @@ class EndRule(Frozen):
         5.0,
         gt=0.0,
         allow_inf_nan=True,
+        title="Pause length",
+        json_schema_extra={"unit": "years"},
         description="fixed duration in years (at most 200); inf for no fixed end",
     )
     forced_margin_ooms: float | None = Field(
         None,
         ge=0.0,
         le=10.0,
+        title="Catch-up margin that ends the pause",
+        json_schema_extra={"unit": "OOM"},
         description="lift when a non-pause actor comes within this many OOM of the coalition's "
         "capability (the essay: non-pause progress sets a deadline)",
     )
@@ -167,12 +188,16 @@ class EndRule(Frozen):
         0.0,
         ge=0.0,
         le=10.0,
+        title="Hazard of a politicised lift",
+        json_schema_extra={"unit": "1/yr"},
         description="yearly hazard of a sudden politicised lift, divorced from safety progress",
     )
     alignment_target: float | None = Field(
         None,
         ge=-10.0,
         le=30.0,
+        title="Alignment target that ends the pause",
+        json_schema_extra={"unit": "OOM"},
         description="lift once the alignment stock reaches this level (OOM units of capability)",
     )
 
@@ -180,9 +205,18 @@ class EndRule(Frozen):
 class Lift(Frozen):
     """How the cap disappears when the pause ends."""
 
-    kind: Literal["abrupt", "phased"] = "abrupt"
+    kind: Literal["abrupt", "phased"] = Field(
+        "abrupt",
+        title="How the pause is lifted",
+        description="abrupt: the cap disappears at once; phased: it rises by ramp_ooms_per_year",
+    )
     ramp_ooms_per_year: float = Field(
-        1.0, gt=0.0, le=20.0, description="phased lift: cap rises by this many OOM per year"
+        1.0,
+        gt=0.0,
+        le=20.0,
+        title="Cap rise in a phased lift",
+        json_schema_extra={"unit": "OOM/yr"},
+        description="phased lift: cap rises by this many OOM per year",
     )
 
 
@@ -193,6 +227,8 @@ class Enforcement(Frozen):
         0.3,
         ge=0.0,
         le=20.0,
+        title="Detection hazard of covert projects",
+        json_schema_extra={"unit": "1/yr"},
         description="yearly hazard that a covert project with the monitored footprint is caught "
         "(larger projects are caught faster, smaller ones slower); default from Clymer's mean "
         "detection time of 3.42 years for a 1,000-worker covert project",
@@ -201,12 +237,16 @@ class Enforcement(Frozen):
         0.0,
         ge=0.0,
         le=1.0,
+        title="Chips with on-chip mechanisms",
+        json_schema_extra={"unit": "share"},
         description="share of AI chips with enforceable on-chip mechanisms (remote disable)",
     )
     monitored_run_cost_usd: float = Field(
         1e9,
         ge=1e3,
         le=1e12,
+        title="Monitored covert-run cost",
+        json_schema_extra={"unit": "USD"},
         description="cost (USD) of a covert cap-sized run at which the detection hazard is "
         "detection_hazard_per_year (default: about the yearly cost of a 1,000-worker project, "
         "an assumption); monitoring that sees smaller projects lowers it",
@@ -219,18 +259,30 @@ class Policy(Frozen):
     name: str = "no-pause"
     description: str = ""
     coalition: Coalition = Coalition()
-    start_year: float = Field(2027.0, ge=1950.0, le=2300.0)
+    start_year: float = Field(
+        2027.0,
+        ge=1950.0,
+        le=2300.0,
+        title="Pause start",
+        json_schema_extra={"unit": "year"},
+        description="year the pause starts",
+    )
     end: EndRule = EndRule()
     cap: Cap = Cap()
     lift: Lift = Lift()
     hardware_rnd_paused: bool = Field(
-        False, description="the pause also stops the coalition's hardware R&D"
+        False,
+        title="Hardware R&D paused",
+        description="the pause also stops the coalition's hardware R&D",
     )
     chip_production_paused: bool = Field(
-        False, description="the coalition also stops producing AI chips while paused"
+        False,
+        title="Chip production paused",
+        description="the coalition also stops producing AI chips while paused",
     )
     safety_research_exempt: bool = Field(
         False,
+        title="Safety research exempt",
         description="safety researchers of paused actors may study models above the cap "
         "(the largest model their actor could train)",
     )

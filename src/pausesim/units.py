@@ -63,3 +63,109 @@ def capability_of_run(flop: float, year: float, alg_rate_ooms_per_year):
 #: The default danger level (20% automation) and full-automation level, in OOM above GPT-4.
 DANGER_LEVEL_OOMS = round(capability_of_effective_flop(DAVIDSON_20PCT_FLOP), 2)  # 6.68
 FULL_AUTOMATION_OOMS = round(capability_of_effective_flop(DAVIDSON_FULL_AUTOMATION_FLOP), 2)
+
+
+def level_name(ooms: float) -> str:
+    """What a capability level means, if it is one of the named levels (else ``""``)."""
+    names = {
+        DANGER_LEVEL_OOMS: "the danger level",
+        FULL_AUTOMATION_OOMS: "full automation",
+    }
+    for level, name in names.items():
+        if abs(ooms - level) < 5e-3:
+            return name
+    return ""
+
+
+#: Short units -> spelled out, for labels (:mod:`pausesim.labels`).
+UNIT_NAMES: dict[str, str] = {
+    "OOM": "orders of magnitude (factors of ten) of effective training compute",
+    "OOM/yr": "orders of magnitude of effective training compute per year",
+    "OOM^2/yr": "orders of magnitude of lead or gap times orders of magnitude gained per year",
+    "OOM per OOM": "orders of magnitude of capability per order of magnitude of hardware progress",
+    "1/OOM": "factor per order of magnitude",
+    "year": "years",
+    "years": "years",
+    "month": "months",
+    "share": "share (0 to 1)",
+    "probability": "probability (0 to 1)",
+    "1": "dimensionless (a share, fraction or ratio)",
+    "1/yr": "per year",
+    "1/year": "per year",
+    "1/yr (factor)": "growth factor per year (1.5: +50% a year)",
+    "FLOP": "floating-point operations",
+    "FLOP/s": "floating-point operations per second",
+    "FLOP/$": "floating-point operations per US dollar",
+    "FLOP/year": "floating-point operations per year",
+    "USD": "US dollars",
+    "USD/yr": "US dollars per year",
+    "$": "US dollars",
+    "$/year": "US dollars per year",
+    "people": "people",
+    "tasks": "tasks",
+    "bool": "yes or no",
+    "code": "reason code",
+    "log10 FLOP": "log10 of floating-point operations",
+    "log10 effective FLOP": "log10 of effective FLOP (FLOP at 2022 algorithms)",
+    "log10 multiplier": "log10 of a multiplier",
+    "log10 FLOP/$": "log10 of floating-point operations per US dollar",
+    "log10 USD": "log10 of US dollars",
+    "x": "times (a ratio)",
+    "pauses": "pause episodes",
+    "yes/no": "a switch: yes or no",
+    "choice": "one of a fixed set of options",
+    "list": "a list",
+}
+
+_DAVIDSON = (
+    "Davidson (2023), 'What a compute-centric framework says about takeoff speeds' "
+    "(epoch-research/ftm), best guess: 20% of cognitive tasks automatable at ~1e32 and full "
+    "automation at ~1e36 effective FLOP at 2022 algorithms; GPT-4 ~2.1e25 FLOP (Epoch AI)"
+)
+
+#: Terms of the capability scale -> (label, unit, meaning, source), for labels and glossaries.
+GLOSSARY: dict[str, tuple[str, str, str, str]] = {
+    "K": (
+        "Capability K",
+        "OOM",
+        "How far a model is beyond GPT-4, counted in orders of magnitude (factors of ten) of "
+        "effective training compute: K = 0 is GPT-4, K = 1 ten times its compute.",
+        "Epoch AI, 'Data on Notable AI Models': GPT-4 trained with ~2.1e25 FLOP",
+    ),
+    "effective_compute": (
+        "Effective compute",
+        "FLOP",
+        "Training compute counted in FLOP at 2022 algorithms: physical FLOP times how much less "
+        "compute the run's algorithms need for the same performance than those of 2022.",
+        "",
+    ),
+    "danger_level": (
+        "Danger level",
+        "OOM",
+        f"The capability (K = {DANGER_LEVEL_OOMS:g}, about 1e32 effective FLOP) at which AI "
+        "could automate 20% of cognitive tasks; metrics 'at danger' are taken when the "
+        "frontier first reaches it.",
+        _DAVIDSON,
+    ),
+    "full_automation_level": (
+        "Full-automation level",
+        "OOM",
+        f"The capability (K = {FULL_AUTOMATION_OOMS:g}, about 1e36 effective FLOP) at which AI "
+        "could automate every cognitive task; the default risk horizon "
+        f"'K>={FULL_AUTOMATION_OOMS:g}' accumulates risk until the frontier reaches it.",
+        _DAVIDSON,
+    ),
+    "overhang": (
+        "Overhang",
+        "OOM",
+        "Compute a pause holds back: how far the coalition could jump, in orders of "
+        "magnitude of effective compute, the moment the cap is lifted.",
+        "",
+    ),
+    "frontier": (
+        "Frontier",
+        "OOM",
+        "The most capable model of any actor, legal or covert.",
+        "",
+    ),
+}

@@ -33,7 +33,7 @@ def test_calibrate_prints_the_fits_and_writes_a_fragment_run_accepts(tmp_path, s
     assert data["spend_growth_per_year"]["kind"] == "lognormal"
     r = runner.invoke(app, ["run", "no-pause", "-n", "50", "--params", str(frag), "--keep", "none"])
     assert r.exit_code == 0, r.output
-    assert "danger_year" in r.output
+    assert "Year the danger level is reached" in r.output
 
 
 def test_calibrate_offline_uses_the_snapshot_and_says_so(tmp_path):

@@ -11,7 +11,7 @@ runner = CliRunner()
 def test_compare_prints_a_summary_and_writes_results(tmp_path):
     r = runner.invoke(app, ["compare", "essay-realistic", "-n", "50", "--out", str(tmp_path / "o")])
     assert r.exit_code == 0, r.output
-    assert "delay_years" in r.output and "overhang_ooms" in r.output
+    assert "Delay of the danger level" in r.output and "Compute overhang at the lift" in r.output
     assert (tmp_path / "o" / "summary.csv").exists()
 
 
@@ -30,7 +30,7 @@ def test_run_accepts_set_overrides():
         ],
     )
     assert r.exit_code == 0, r.output
-    assert "pause_years" in r.output
+    assert "Length of the first pause" in r.output
 
 
 @pytest.mark.parametrize(
@@ -109,7 +109,7 @@ def test_compare_says_why_the_pause_ended_and_saves_it(tmp_path):
         ],
     )
     assert r.exit_code == 0, r.output
-    assert "Why the pause ended" in r.output and "catch up" in r.output
+    assert "Why the pause ended: outsiders caught up" in " ".join(r.output.split())
     reasons = pd.read_csv(out / "lift_reasons.csv").set_index("reason")
     assert reasons["n"].sum() == 200
     assert reasons.loc["catch_up", "share"] > 0.5

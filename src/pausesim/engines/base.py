@@ -72,6 +72,24 @@ COMMON_OUTPUTS: dict[str, tuple[tuple[str, ...], str, str]] = {
     "sample_failed": (("sample",), "bool", "the sample hit NaN or overflow"),
 }
 
+#: short label of each common output, for charts and tables (:mod:`pausesim.labels`).
+OUTPUT_LABELS: dict[str, str] = {
+    "capability": "Capability",
+    "effective_compute": "Effective compute",
+    "physical_compute": "Physical training compute",
+    "feasible_compute": "Feasible training compute",
+    "algorithmic_efficiency": "Algorithmic efficiency",
+    "hardware_price_performance": "Hardware price-performance",
+    "frontier_capability": "Frontier capability",
+    "frontier_share": "Frontier share",
+    "low_safety_frontier_share": "Low-safety labs' frontier share",
+    "in_coalition": "In the pause coalition",
+    "paused": "Paused",
+    "cap": "Training-compute cap",
+    "lift_time": "Year the pause ended",
+    "sample_failed": "Failed world",
+}
+
 
 @runtime_checkable
 class Engine(Protocol):

@@ -53,6 +53,7 @@ ALIGNMENT_PARAMETERS: tuple[Parameter, ...] = (
         "Assumption: no published estimate; spans alignment keeping a fifth of the pace of "
         "frontier effective compute (~1 OOM/yr, Epoch trends) to keeping pace",
         "alignment",
+        label="Alignment progress rate",
     ),
     _P(
         "feedback_exponent",
@@ -68,6 +69,7 @@ ALIGNMENT_PARAMETERS: tuple[Parameter, ...] = (
         "pace, with beta = 1.5 at 20%) and its critics' (theory and current models suffice, "
         "beta = 0)",
         "alignment",
+        label="Alignment feedback from frontier models",
     ),
     _P(
         "alignment_lead_max_ooms",
@@ -80,6 +82,7 @@ ALIGNMENT_PARAMETERS: tuple[Parameter, ...] = (
         "Assumption; small L sides with the essay (a pause caps what alignment can reach), "
         "large L with critics who hold that theory can run ahead",
         "alignment",
+        label="Largest lead of alignment over models studied",
     ),
     _P(
         "subfrontier_relevance",
@@ -91,6 +94,7 @@ ALIGNMENT_PARAMETERS: tuple[Parameter, ...] = (
         "Assumption; Clymer's slowdown model discounts pre-handoff research "
         "(research_relevance_of_pre_handoff_discount, e.g. 0.1)",
         "alignment",
+        label="Relevance of sub-frontier safety work",
     ),
     _P(
         "pause_safety_effort_boost",
@@ -103,6 +107,7 @@ ALIGNMENT_PARAMETERS: tuple[Parameter, ...] = (
         "Assumption; Clymer's increase_in_alignment_research_effort_during_slowdown "
         "(Joshuaclymer/dark_compute)",
         "alignment",
+        label="Safety effort boost while paused",
     ),
     _P(
         "safety_approval_slowdown",
@@ -115,6 +120,7 @@ ALIGNMENT_PARAMETERS: tuple[Parameter, ...] = (
         "Assumption from the essay ('This slows down progress in safety substantially, just "
         "as the FDA slows down medical research')",
         "alignment",
+        label="Safety progress lost to approvals",
     ),
     _P(
         "safety_sharing",
@@ -126,6 +132,7 @@ ALIGNMENT_PARAMETERS: tuple[Parameter, ...] = (
         "Assumption from the essay's footnote 8 ('whether safety research in pause countries "
         "is openly shared ... and how likely non-pause actors are to use this research')",
         "alignment",
+        label="Sharing of alignment progress",
     ),
     _P(
         "initial_alignment_gap_ooms",
@@ -137,6 +144,7 @@ ALIGNMENT_PARAMETERS: tuple[Parameter, ...] = (
         "Assumption: the essay holds GPT-4-class models (0-1.4 OOM below 2025 frontier models) "
         "'we can already align pretty well'; critics argue the gap is larger",
         "alignment",
+        label="Alignment gap at the start",
     ),
 )
 

@@ -36,6 +36,7 @@ GOVERNANCE_PARAMETERS: tuple[Parameter, ...] = (
         (0.0, 10.0),
         _CRITICS,
         "governance",
+        label="Governance growth while paused",
     ),
     _P(
         "governance_growth_baseline",
@@ -46,6 +47,7 @@ GOVERNANCE_PARAMETERS: tuple[Parameter, ...] = (
         (0.0, 10.0),
         _CRITICS,
         "governance",
+        label="Governance growth without a pause",
     ),
     _P(
         "governance_decay",
@@ -56,6 +58,7 @@ GOVERNANCE_PARAMETERS: tuple[Parameter, ...] = (
         (0.0, 5.0),
         _CRITICS,
         "governance",
+        label="Governance decay",
     ),
     _P(
         "governance_hazard_reduction",
@@ -67,6 +70,7 @@ GOVERNANCE_PARAMETERS: tuple[Parameter, ...] = (
         (0.0, 5.0),
         _CRITICS,
         "governance",
+        label="Hazard reduction by governance",
     ),
     _P(
         "governance_phased_lift",
@@ -77,6 +81,7 @@ GOVERNANCE_PARAMETERS: tuple[Parameter, ...] = (
         (0.0, 10.0),
         _CRITICS,
         "governance",
+        label="Governance makes the lift phased",
     ),
     _P(
         "governance_ramp_ooms_per_year",
@@ -87,6 +92,7 @@ GOVERNANCE_PARAMETERS: tuple[Parameter, ...] = (
         (0.01, 20.0),
         _CRITICS,
         "governance",
+        label="Cap rise in a phased lift",
     ),
     _P(
         "repause_hazard",
@@ -97,6 +103,7 @@ GOVERNANCE_PARAMETERS: tuple[Parameter, ...] = (
         (0.0, 5.0),
         _CRITICS,
         "governance",
+        label="Re-pause hazard",
     ),
 )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import xarray as xr
 
@@ -17,58 +19,199 @@ from pausesim.metrics.trajectory import (
 )
 from pausesim.policy import Policy
 
-#: metric name -> (unit, description); every metric of :func:`run_metrics`.
-RUN_METRICS: dict[str, tuple[str, str]] = {
-    "danger_year": ("year", "first year the frontier reaches the danger level"),
-    "takeoff_years": ("year", "years from the takeoff-start level to the takeoff-end level"),
-    "max_jump_ooms_per_year": (
+
+class MetricInfo(NamedTuple):
+    """A metric's unit (as stored in the variable's ``units``), description and short label.
+
+    ``display_unit`` is the unit shown to people where it differs (``"share"`` for a share of
+    the frontier stored as ``"1"``, ``"years"`` for a duration), ``unit_long`` the unit
+    spelled out (default: :data:`pausesim.units.UNIT_NAMES`). :mod:`pausesim.labels` reads
+    them for the CLI, the report and the web page.
+    """
+
+    unit: str
+    description: str
+    label: str
+    display_unit: str = ""
+    unit_long: str = ""
+
+
+#: Name of the per-sample variable listing what failed (comma-separated, ``""`` if nothing).
+FAILED_VARIABLES = "failed_variables"
+
+_SHARE = "share of the frontier's effective compute (0 to 1)"
+
+#: metric name -> :class:`MetricInfo`; every metric of :func:`run_metrics`, and the risk per
+#: worldview and horizon that :func:`pausesim.run.simulate` adds.
+RUN_METRICS: dict[str, MetricInfo] = {
+    "danger_year": MetricInfo(
+        "year",
+        "first year the frontier reaches the danger level",
+        "Year the danger level is reached",
+        unit_long="calendar year",
+    ),
+    "takeoff_years": MetricInfo(
+        "year",
+        "years from the takeoff-start level to the takeoff-end level",
+        "Takeoff duration",
+        "years",
+    ),
+    "max_jump_ooms_per_year": MetricInfo(
         "OOM/yr",
         "largest rise of frontier capability over the jump window",
+        "Largest capability jump",
     ),
-    "overhang_ooms": ("OOM", "compute the coalition could use but does not, at the lift"),
-    "inference_gain_ooms": (
+    "overhang_ooms": MetricInfo(
+        "OOM",
+        "compute the coalition could use but does not, at the lift",
+        "Compute overhang at the lift",
+    ),
+    "inference_gain_ooms": MetricInfo(
         "OOM",
         "capability the coalition's frozen models gained through inference by the lift",
+        "Capability gained through inference",
     ),
-    "lift_year": ("year", "when the (first) pause ended"),
-    "pause_years": (
+    "lift_year": MetricInfo(
+        "year", "when the (first) pause ended", "Year the pause ended", unit_long="calendar year"
+    ),
+    "pause_years": MetricInfo(
         "year",
         "how long the first pause episode was in force (NaN if it never ended)",
+        "Length of the first pause",
+        "years",
     ),
-    "lift_reason": (
+    "lift_reason": MetricInfo(
         "code",
         "why the first pause episode ended (codes in the variable's attribute 'reasons')",
+        "Why the pause ended",
+        unit_long="reason code (see the variable's attribute 'reasons')",
     ),
-    "paused_years_total": ("year", "years a pause was in force within the grid, all episodes"),
-    "defection_overhang_ooms": (
+    "paused_years_total": MetricInfo(
+        "year",
+        "years a pause was in force within the grid, all episodes",
+        "Years paused in total",
+        "years",
+    ),
+    "defection_overhang_ooms": MetricInfo(
         "OOM",
         "compute the cap withheld from a defector when it left the coalition (per actor)",
+        "Overhang released by a defection",
     ),
-    "capability_end": ("OOM", "frontier capability at the end of the grid"),
-    "low_safety_share_at_danger": (
+    "capability_end": MetricInfo(
+        "OOM", "frontier capability at the end of the grid", "Frontier capability at the end"
+    ),
+    "low_safety_share_at_danger": MetricInfo(
         "1",
         "frontier share of low-safety labs when the danger level is reached",
+        "Low-safety labs' share at the danger level",
+        unit_long=_SHARE,
     ),
-    "low_safety_share_max": ("1", "largest frontier share of low-safety labs over the grid"),
-    "covert_share_max": ("1", "largest frontier share of covert labs over the grid"),
-    "coalition_share_at_danger": (
+    "low_safety_share_max": MetricInfo(
+        "1",
+        "largest frontier share of low-safety labs over the grid",
+        "Low-safety labs' largest share",
+        unit_long=_SHARE,
+    ),
+    "covert_share_max": MetricInfo(
+        "1",
+        "largest frontier share of covert labs over the grid",
+        "Covert labs' largest share",
+        unit_long=_SHARE,
+    ),
+    "coalition_share_at_danger": MetricInfo(
         "1",
         "frontier share of coalition actors (legal and covert) at the danger level",
+        "Coalition's share at the danger level",
+        unit_long=_SHARE,
     ),
-    "covert_share_at_danger": ("1", "frontier share of covert labs at the danger level"),
-    "frontier_share_at_danger": ("1", "frontier share per actor at the danger level"),
-    "alignment_at_danger": ("OOM", "frontier-weighted alignment stock at the danger level"),
-    "alignment_gap_at_danger": ("OOM", "frontier-weighted alignment gap at the danger level"),
-    "n_pauses": ("1", "number of pause episodes (re-pauses included)"),
-    "lead_at_danger_ooms": (
+    "covert_share_at_danger": MetricInfo(
+        "1",
+        "frontier share of covert labs at the danger level",
+        "Covert labs' share at the danger level",
+        unit_long=_SHARE,
+    ),
+    "frontier_share_at_danger": MetricInfo(
+        "1",
+        "frontier share per actor at the danger level",
+        "Frontier share at the danger level",
+        unit_long=_SHARE,
+    ),
+    "alignment_at_danger": MetricInfo(
+        "OOM",
+        "frontier-weighted alignment stock at the danger level",
+        "Alignment stock at the danger level",
+        unit_long="orders of magnitude of capability that alignment handles",
+    ),
+    "alignment_gap_at_danger": MetricInfo(
+        "OOM",
+        "frontier-weighted alignment gap at the danger level",
+        "Alignment gap at the danger level",
+        unit_long="orders of magnitude of capability beyond what alignment handles",
+    ),
+    "n_pauses": MetricInfo(
+        "1",
+        "number of pause episodes (re-pauses included)",
+        "Number of pauses",
+        "pauses",
+        "count of pause episodes",
+    ),
+    "lead_at_danger_ooms": MetricInfo(
         "OOM",
         "capability of the best actor minus the second-best's when the frontier reaches the "
         "danger level (each actor counts its legal and covert labs together)",
+        "Leader's lead at the danger level",
     ),
-    "lead_max_takeoff_ooms": (
+    "lead_max_takeoff_ooms": MetricInfo(
         "OOM",
         "largest lead of the best actor over the second-best during the takeoff, from the "
         "takeoff-start to the takeoff-end level (to the end of the grid if it is not reached)",
+        "Leader's largest lead in the takeoff",
+    ),
+    "sample_failed": MetricInfo(
+        "bool",
+        "the world hit NaN or overflow in a checked variable and is left out of every metric",
+        "Failed world",
+        "yes/no",
+    ),
+    FAILED_VARIABLES: MetricInfo(
+        "text",
+        "the variables that hit NaN or overflow in the world, comma-separated",
+        "What failed",
+        "names",
+        "comma-separated variable names",
+    ),
+    "risk": MetricInfo(
+        "1",
+        "probability of catastrophe accumulated by the horizon under the worldview",
+        "Risk",
+        "probability",
+        "probability of catastrophe accumulated by the horizon",
+    ),
+}
+
+#: per-sample comparison metric -> :class:`MetricInfo`; every variable of
+#: :func:`pausesim.run.comparison_deltas` (``delta_<metric>`` of other metrics are labelled
+#: from the metric by :mod:`pausesim.labels`).
+DELTA_METRICS: dict[str, MetricInfo] = {
+    "delay_years": MetricInfo(
+        "year",
+        "danger year, policy minus no pause: how much later the danger level is reached",
+        "Delay of the danger level",
+        "years",
+    ),
+    "max_jump_ratio": MetricInfo(
+        "1",
+        "largest capability jump with the pause divided by the largest without",
+        "Largest jump, pause over no pause",
+        "x",
+        "ratio (1: the same jump as without a pause)",
+    ),
+    "delta_risk": MetricInfo(
+        "1",
+        "risk by the horizon, policy minus no pause, per worldview",
+        "Change in risk",
+        "probability",
+        "change of the probability of catastrophe (negative: the pause lowers risk)",
     ),
 }
 
@@ -152,9 +295,9 @@ def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
     out = _with_failures(out, ds)
     if "lift_reason" in out:
         out["lift_reason"].attrs["reasons"] = ds["episode_reason"].attrs.get("reasons", "")
-    for k, (unit, desc) in RUN_METRICS.items():
+    for k, info in RUN_METRICS.items():
         if k in out:
-            out[k].attrs.update(units=unit, description=desc)
+            out[k].attrs.update(units=info.unit, description=info.description)
     return out
 
 
@@ -216,8 +359,6 @@ def _sum_in_order(x: np.ndarray) -> np.ndarray:
     return total
 
 
-#: Name of the per-sample variable listing what failed (comma-separated, ``""`` if nothing).
-FAILED_VARIABLES = "failed_variables"
 
 
 def _with_failures(out: xr.Dataset, ds: xr.Dataset) -> xr.Dataset:

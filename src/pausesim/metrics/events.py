@@ -6,6 +6,19 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+#: Why a pause episode ended, in words that complete "the pause ended because ...": the names
+#: of ``lift_reason`` (:data:`pausesim.engines.compute.pause.LIFT_REASONS`); read through
+#: :func:`pausesim.labels.lift_reason_label`.
+LIFT_REASON_TEXT: dict[str, str] = {
+    "none": "it never started",
+    "duration": "its fixed term ran out",
+    "catch_up": "outsiders caught up",
+    "politicised": "politics lifted it",
+    "alignment_target": "alignment reached its target",
+    "coalition_empty": "every member had left",
+    "in_force_at_end": "it was still in force at the end",
+}
+
 
 def reason_names(metrics: xr.Dataset) -> dict[int, str]:
     """Codes of ``lift_reason`` and their names, from the variable's ``reasons`` attribute."""

@@ -48,6 +48,9 @@ class Parameter:
         For per-actor parameters: the actors' values are shares of one world total (of
         hardware R&D, of chip production), so together they cannot exceed 1; scenarios whose
         shares cannot sum to at most 1 are rejected.
+    label
+        Short name for people (tables, charts, sliders), e.g. ``"Hardware doubling time"``;
+        :attr:`title` falls back to the description's first clause.
     """
 
     name: str
@@ -63,6 +66,21 @@ class Parameter:
     integer: bool = False
     boolean: bool = False
     world_share: bool = False
+    label: str = ""
+
+    @property
+    def title(self) -> str:
+        """:attr:`label`, else the description's first clause (up to ``:``, ``;``, ``(``, ``.``).
+
+        Every shipped parameter has a label (``tests/test_labels.py``); the fallback serves
+        catalogs of other engines.
+        """
+        if self.label:
+            return self.label
+        import re
+
+        clause = re.split(r"[:;(]|\.(?:\s|$)", self.description, maxsplit=1)[0].strip(" ,")
+        return clause or self.name
 
     @property
     def is_assumption(self) -> bool:
@@ -157,6 +175,7 @@ class Catalog:
                 {
                     "name": p.name,
                     "symbol": p.symbol,
+                    "label": p.title,
                     "group": p.group,
                     "unit": p.unit,
                     "default": p.default.describe(),

@@ -39,6 +39,12 @@ class Worldview(Frozen):
         return weights
 
     @property
+    def title(self) -> str:
+        """The name for people: ``"feedback-loop"`` -> ``"Feedback loop"``."""
+        text = self.name.replace("-", " ").replace("_", " ")
+        return text[:1].upper() + text[1:]
+
+    @property
     def fixed_by_construction(self) -> str:
         """Why no pause can lower this worldview's risk, or ``""`` if one can.
 

@@ -72,6 +72,19 @@ TERMS: dict[str, str] = {
     "concentration": "frontier progress made while one actor leads all others (OOM lead)",
 }
 
+#: short label of each term, for tables and charts (:mod:`pausesim.labels`).
+TERM_LABELS: dict[str, str] = {
+    "speed": "Frontier growing too fast",
+    "own_speed": "Developers growing too fast",
+    "alignment_gap": "Progress beyond alignment",
+    "low_safety": "Progress by low-safety labs",
+    "unprepared": "Unprepared governance",
+    "hostility": "Hostility with non-pause states",
+    "coalition_conflict": "Conflict within the coalition",
+    "enforcement": "Enforcement machinery",
+    "concentration": "Concentration of power",
+}
+
 #: unit of each term (the yearly hazard is weight x term, so a weight is in 1/yr per unit).
 TERM_UNITS: dict[str, str] = {
     "speed": "OOM/yr",

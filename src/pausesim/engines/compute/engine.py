@@ -77,6 +77,50 @@ _EVENT_OUTPUTS = {
     "n_pauses": ("1", "number of pause episodes (re-pauses included)"),
 }
 
+#: The engine's outputs beyond :data:`~pausesim.engines.base.COMMON_OUTPUTS`:
+#: name -> (label, unit, description), attached as attributes and read by
+#: :mod:`pausesim.labels` (docs/model.md, "State variables").
+OUTPUT_LABELS: dict[str, tuple[str, str, str]] = {
+    "budget": ("Training budget", "log10 USD", "budget of the actor's largest training run"),
+    "research_share": ("Share of research talent", "1", "share of frontier research talent"),
+    "safety_culture": ("Safety culture", "1", "safety culture of the actor's legal labs"),
+    "covert_share": (
+        "Covert share of the budget",
+        "1",
+        "share of the actor's budget in covert projects, at home and abroad",
+    ),
+    "deployed_capability": (
+        "Deployed capability",
+        "OOM",
+        "capability of the actor's deployed models, with the gains of inference",
+    ),
+    "alignment": ("Alignment stock", "OOM", "capability the actor's alignment research handles"),
+    "alignment_frontier": (
+        "Alignment stock (frontier-weighted)",
+        "OOM",
+        "alignment stock weighted by frontier shares",
+    ),
+    "alignment_gap": (
+        "Alignment gap",
+        "OOM",
+        "how far the frontier's models are beyond what alignment handles, by frontier share",
+    ),
+    "governance": ("Governance capacity", "1", "capacity of institutions to govern advanced AI"),
+    "in_force": ("Pause in force", "bool", "a pause episode is in force at the grid point"),
+    **{
+        name: (label, *_EVENT_OUTPUTS[name])
+        for name, label in (
+            ("episode_start", "Pause start"),
+            ("episode_end", "Pause end"),
+            ("episode_reason", "Why the pause ended"),
+            ("episode_overhang", "Overhang at the lift"),
+            ("defection_overhang", "Overhang released by a defection"),
+            ("in_force_share", "Share of the step paused"),
+            ("n_pauses", "Number of pauses"),
+        )
+    },
+}
+
 
 @dataclass(frozen=True)
 class ComputeEngine:
@@ -85,6 +129,11 @@ class ComputeEngine:
     name: str = "compute"
     dtype: type = np.float32
     publishes_risk_inputs: bool = True
+
+    @property
+    def output_labels(self) -> dict[str, tuple[str, str, str]]:
+        """Label, unit and description of the engine's own outputs (:data:`OUTPUT_LABELS`)."""
+        return OUTPUT_LABELS
 
     @property
     def catalog(self) -> Catalog:
@@ -741,8 +790,9 @@ def _to_dataset(out: dict, p: SampledParams, policy: Policy, grid: TimeGrid) -> 
         "(NaN or overflow; see pausesim.engines.compute.engine._CHECKED)",
     )
     ds["sample_failed"] = (("sample",), flags.any(axis=1))
-    for name, (unit, desc) in _EVENT_OUTPUTS.items():
-        ds[name].attrs.update(units=unit, description=desc)
+    for name, (_, unit, desc) in OUTPUT_LABELS.items():
+        if name in ds:
+            ds[name].attrs.update(units=unit, description=desc)
     ds["episode_reason"].attrs["reasons"] = ", ".join(
         f"{code}={name}" for code, name in pause.LIFT_REASONS.items()
     )

@@ -14,6 +14,21 @@ from pausesim.params.catalog import Catalog, Parameter
 
 #: Actors of the default world: the essay's realistic coalition and the two non-pause blocs.
 DEFAULT_ACTORS = ("us_allies", "china", "rest_of_world")
+#: actor id -> (name for people, one sentence), for the shipped worlds' actors
+#: (:func:`pausesim.labels.actor_label`; the ftm engine's single actor is ``world``).
+ACTOR_LABELS: dict[str, tuple[str, str]] = {
+    "us_allies": (
+        "US and allies",
+        "The United States and its allies, which lead AI today and form the essay's realistic "
+        "pause coalition.",
+    ),
+    "china": ("China", "China, the main non-pause bloc in the essay's realistic pause."),
+    "rest_of_world": (
+        "Rest of world",
+        "Every other country, where research and compute can move when others pause.",
+    ),
+    "world": ("World", "The whole world economy as one actor (the ftm engine)."),
+}
 
 HOBBHAHN = (
     "Hobbhahn & Besiroglu (2022), 'Trends in GPU price-performance', Epoch: doubling 2.46 yr "
@@ -52,6 +67,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         (0.3, 30.0),
         HOBBHAHN,
         "hardware",
+        label="Hardware doubling time",
     ),
     _P(
         "precision_gain_per_year",
@@ -69,6 +85,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "2.46 yr); the ratio is 1.12x/yr (1.005-1.245). Epoch ML hardware data: tensor "
         "FP16/BF16 throughput ~10x FP32",
         "hardware",
+        label="Gain from lower precision",
     ),
     _P(
         "hw_rnd_share",
@@ -88,6 +105,7 @@ PARAMETERS: tuple[Parameter, ...] = (
             "rest_of_world": Point(value=0.02),
         },
         world_share=True,
+        label="Share of hardware R&D",
     ),
     _P(
         "hw_access_lag_years",
@@ -106,6 +124,7 @@ PARAMETERS: tuple[Parameter, ...] = (
             "china": LogNormal(p5=0.5, p95=3.0),
             "rest_of_world": Uniform(low=0.0, high=1.0),
         },
+        label="Hardware access lag",
     ),
     _P(
         "hw_endogeneity",
@@ -118,6 +137,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Assumption: critics' crux 'progress is endogenous' (AI Impacts, 'Cruxes for "
         "overhang', 2023); no published estimate",
         "hardware",
+        label="Hardware response to AI spending",
     ),
     _P(
         "chip_production_share",
@@ -137,6 +157,7 @@ PARAMETERS: tuple[Parameter, ...] = (
             "rest_of_world": Point(value=0.01),
         },
         world_share=True,
+        label="Share of chip production",
     ),
     # -- spending -----------------------------------------------------------------------------
     _P(
@@ -149,6 +170,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Grok 3/4-class runs estimated at ~3e26-6e26 FLOP (100k+ H100), 2025; Epoch projects "
         "~10 models above 1e26 by 2026 (literature.md §1b)",
         "spending",
+        label="Largest training run at the start",
     ),
     _P(
         "initial_frontier_cost_usd",
@@ -159,6 +181,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         (1e2, 1e13),
         COTTIER + "; >$1B projected by 2027, i.e. ~$0.2-0.5B in 2025",
         "spending",
+        label="Cost of the largest run at the start",
     ),
     _P(
         "spend_growth_per_year",
@@ -171,6 +194,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         EPOCH_CALIBRATION + ": training cost of frontier models grows 2.64x/yr (90% CI "
         "2.05-3.35); consistent with " + COTTIER,
         "spending",
+        label="Growth of training budgets",
     ),
     _P(
         "initial_spend_fraction",
@@ -187,6 +211,7 @@ PARAMETERS: tuple[Parameter, ...] = (
             "china": LogNormal(p5=0.1, p95=0.4),
             "rest_of_world": LogNormal(p5=0.05, p95=0.25),
         },
+        label="Budget relative to the leader",
     ),
     _P(
         "gdp_usd",
@@ -204,6 +229,7 @@ PARAMETERS: tuple[Parameter, ...] = (
             "china": Point(value=1.87e13),
             "rest_of_world": Point(value=3.1e13),
         },
+        label="GDP",
     ),
     _P(
         "gdp_growth_per_year",
@@ -214,6 +240,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         (-0.1, 0.5),
         "IMF World Economic Outlook (2024): world real growth ~3%/yr, advanced economies ~2%",
         "spending",
+        label="GDP growth",
     ),
     _P(
         "spend_ceiling_gdp_share",
@@ -225,6 +252,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Assumption: Apollo-programme peak was ~2.5% of US GDP per year spread over many "
         "projects; hyperscaler AI capex ~$300B in 2025 (~1% of US GDP, secondary)",
         "spending",
+        label="Spending ceiling (share of GDP)",
     ),
     _P(
         "opportunistic_spend_boost",
@@ -238,6 +266,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "encourage AI investment'); no published estimate",
         "spending",
         per_actor=True,
+        label="Racing boost of non-pause actors",
     ),
     _P(
         "paused_spend_growth_fraction",
@@ -250,6 +279,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Assumption: literature.md §1 notes that spending growth is the component a pause "
         "plausibly stops; left uncertain over the whole range",
         "spending",
+        label="Budget growth kept while paused",
     ),
     _P(
         "max_scaleup_per_year",
@@ -263,6 +293,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "2504.16026: leading-system performance grows ~2.5x/yr, cost and power 2x/yr; the "
         "maximum is set above that trend",
         "spending",
+        label="Fastest yearly scale-up",
     ),
     # -- algorithms ---------------------------------------------------------------------------
     _P(
@@ -275,6 +306,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         (1.0, 1e9),
         HO + "; 1e9 switches progress off",
         "algorithms",
+        label="Algorithmic halving time",
     ),
     _P(
         "research_share",
@@ -294,6 +326,7 @@ PARAMETERS: tuple[Parameter, ...] = (
             "china": Point(value=0.25),
             "rest_of_world": Point(value=0.10),
         },
+        label="Share of research talent",
     ),
     _P(
         "research_elasticity",
@@ -307,6 +340,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Davidson (2023), compute-centric takeoff model: rnd_parallelization_penalty 0.7 best "
         "guess, 0.2 conservative, 0.99 aggressive (epoch-research/ftm presets)",
         "algorithms",
+        label="Returns to research effort",
     ),
     _P(
         "alg_rate_during_pause",
@@ -319,6 +353,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Assumption from the essay ('fewer parameters than GPT-4, but use them more "
         "efficiently'); threshold staleness work (CTSM) assumes full continuation",
         "algorithms",
+        label="Algorithmic progress kept while paused",
     ),
     _P(
         "alg_diffusion_rate",
@@ -331,6 +366,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Assumption; catch-up efficiency of small models is 16-60x/yr (Scher 2025, secondary), "
         "far above frontier progress, so diffusion is fast once ideas are public",
         "algorithms",
+        label="Diffusion of algorithms",
     ),
     _P(
         "alg_diffusion_lag_years",
@@ -341,6 +377,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         (0.0, 10.0),
         "Assumption consistent with Chinese models trailing ~7 months (Epoch ECI, secondary)",
         "algorithms",
+        label="Leader's algorithmic lead kept",
     ),
     # -- covert sector ------------------------------------------------------------------------
     _P(
@@ -354,6 +391,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Assumption; Dean (AI-Pause-Model) puts black-site hardware at 0.2-4% each; the essay: "
         "'Illegal AI labs develop inside pause countries'",
         "covert",
+        label="Largest covert share of the budget",
     ),
     _P(
         "covert_formation_per_year",
@@ -366,6 +404,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Assumption: covert projects take months to a few years to set up; the essay: "
         "'Illegal AI labs develop inside pause countries'",
         "covert",
+        label="Rate covert projects form",
     ),
     _P(
         "covert_visibility_exponent",
@@ -379,6 +418,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "3.42 yr for 1,000, an elasticity of 0.31 (assuming footprint proportional to staff); "
         "range an assumption",
         "covert",
+        label="Detectability of large covert runs",
     ),
     _P(
         "covert_abroad_detection_factor",
@@ -392,6 +432,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Assumption from the essay ('remotely using training hardware outsourced to non-pause "
         "countries to evade detection')",
         "covert",
+        label="Detection of covert runs abroad",
     ),
     _P(
         "covert_alg_penalty_ooms",
@@ -402,6 +443,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         (0.0, 5.0),
         "Assumption; the AI Futures calculator's 'blacksite' penalties go up to ~2 OOM",
         "covert",
+        label="Covert labs' efficiency penalty",
     ),
     _P(
         "covert_outsourcing_fraction",
@@ -414,6 +456,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Assumption from the essay ('Illegal AI labs ... remotely using training hardware "
         "outsourced to non-pause countries to evade detection')",
         "covert",
+        label="Covert training run abroad",
     ),
     # -- loopholes ----------------------------------------------------------------------------
     _P(
@@ -428,6 +471,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Assumption from the essay ('Legal labs exploit loopholes in the definition of a "
         "frontier model'); threshold gaming in Compute-Threshold-Staleness-Model",
         "loopholes",
+        label="Cap loopholes",
     ),
     # -- brain drain --------------------------------------------------------------------------
     _P(
@@ -441,6 +485,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "Assumption from the essay ('a brain drain of the least safety-conscious AI "
         "researchers'); no published estimate",
         "brain_drain",
+        label="Brain drain while paused",
     ),
     # -- safety culture -----------------------------------------------------------------------
     _P(
@@ -459,6 +504,7 @@ PARAMETERS: tuple[Parameter, ...] = (
             "china": Beta(a=4.0, b=6.0),
             "rest_of_world": Beta(a=4.0, b=6.0),
         },
+        label="Safety culture",
     ),
     _P(
         "migrant_safety_culture",
@@ -470,6 +516,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         (0.0, 1.0),
         "Assumption from the essay's 'brain drain of the least safety-conscious researchers'",
         "safety",
+        label="Safety culture of emigrating researchers",
     ),
     _P(
         "low_safety_threshold",
@@ -480,6 +527,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         (0.0, 1.0),
         "Assumption (definition of the output)",
         "safety",
+        label="Low-safety threshold",
     ),
     # -- inference ----------------------------------------------------------------------------
     _P(
@@ -494,6 +542,7 @@ PARAMETERS: tuple[Parameter, ...] = (
         "hardware improves'; Graph of Thoughts) and AI Impacts' overhang comment that "
         "inference, not training, holds much of the overhang",
         "inference",
+        label="Capability gain through inference",
     ),
 )
 

@@ -23,6 +23,8 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from pausesim.metrics.compute import MetricInfo
+
 #: Takeoff metrics, in the reference's order.
 TAKEOFF_METRICS = (
     "full_automation_gns",
@@ -56,6 +58,85 @@ SUMMARY_GROWTH = (
     "cumulative_rnd_input_software",
 )
 _N_DOUBLINGS = 5
+
+_Y, _D = "calendar year", "years"
+#: Davidson's per-sample metrics (Dataset variable names) -> :class:`~pausesim.metrics.compute.
+#: MetricInfo`, read by :mod:`pausesim.labels`.
+FTM_METRICS: dict[str, MetricInfo] = {
+    "sub_agi_year": MetricInfo(
+        "year",
+        "the year 20% of goods and services tasks become automatable by training alone",
+        "Sub-AGI year",
+        unit_long=_Y,
+    ),
+    "agi_year": MetricInfo(
+        "year",
+        "AGI: the year 100% of goods and services tasks become automatable",
+        "AGI year",
+        unit_long=_Y,
+    ),
+    "automation_gns_20pct": MetricInfo(
+        "year",
+        "the first year 20% of goods and services tasks are automated",
+        "20% of goods tasks automated",
+        unit_long=_Y,
+    ),
+    "automation_rnd_20pct": MetricInfo(
+        "year",
+        "the first year 20% of R&D tasks are automated",
+        "20% of R&D tasks automated",
+        unit_long=_Y,
+    ),
+    "automation_gns_100pct": MetricInfo(
+        "year",
+        "full automation: the first year all goods and services tasks are automated",
+        "Full automation of goods tasks",
+        unit_long=_Y,
+    ),
+    "automation_rnd_100pct": MetricInfo(
+        "year",
+        "the first year all R&D tasks are automated",
+        "Full automation of R&D tasks",
+        unit_long=_Y,
+    ),
+    "rampup_start": MetricInfo(
+        "year",
+        "the wake-up: the year investment in AI ramps up",
+        "Wake-up year",
+        unit_long=_Y,
+    ),
+    "full_automation_gns": MetricInfo(
+        "year",
+        "takeoff: years from 20% to 100% of goods and services tasks automated",
+        "Takeoff of goods automation",
+        "years",
+        _D,
+    ),
+    "full_automation_rnd": MetricInfo(
+        "year",
+        "takeoff: years from 20% to 100% of R&D tasks automated",
+        "Takeoff of R&D automation",
+        "years",
+        _D,
+    ),
+    "sub_agi_to_agi": MetricInfo(
+        "year", "years from sub-AGI to AGI", "Sub-AGI to AGI", "years", _D
+    ),
+    "cog_output_multiplier": MetricInfo(
+        "year",
+        "years from an R&D output multiplier of 2 to one of 10",
+        "Takeoff of R&D output",
+        "years",
+        _D,
+    ),
+    "gwp_growth": MetricInfo(
+        "year",
+        "takeoff: years from 5% to 20% yearly growth of gross world product",
+        "Takeoff of world output growth",
+        "years",
+        _D,
+    ),
+}
 
 
 def variable_name(metric: str) -> str:

@@ -643,6 +643,77 @@ def _describe(name: str, text: str) -> str:
     return f"{text} Best guess {best:.4g} (conservative {cons:.4g}, aggressive {aggr:.4g})."
 
 
+#: short label of each parameter of :data:`_TABLE`, for tables, charts and sliders.
+LABELS: dict[str, str] = {
+    "full_automation_requirements_training": "Training compute for full automation",
+    "flop_gap_training": "Training FLOP gap (100% vs 20%)",
+    "goods_vs_rnd_requirements_training": "Goods vs R&D training requirements",
+    "full_automation_requirements_runtime": "Runtime compute to replace a worker",
+    "flop_gap_runtime": "Runtime FLOP gap (100% vs 20%)",
+    "goods_vs_rnd_requirements_runtime": "Goods vs R&D runtime requirements",
+    "runtime_training_tradeoff": "Runtime-training tradeoff",
+    "runtime_training_max_tradeoff": "Largest runtime-training tradeoff",
+    "labour_substitution_goods": "Task substitution in goods",
+    "labour_substitution_rnd": "Task substitution in R&D",
+    "capital_substitution_goods": "Capital substitution in goods",
+    "capital_substitution_rnd": "Capital substitution in hardware R&D",
+    "research_experiments_substitution_software": "Experiment substitution in software R&D",
+    "compute_software_rnd_experiments_efficiency": "Experiment compute efficiency",
+    "hardware_returns": "Returns to hardware R&D",
+    "software_returns": "Returns to software R&D",
+    "hardware_performance_ceiling": "Hardware performance ceiling",
+    "software_ceiling": "Software efficiency ceiling",
+    "rnd_parallelization_penalty": "R&D parallelization penalty",
+    "hardware_delay": "Hardware delay",
+    "frac_capital_hardware_rnd_growth": "Growth of capital share in hardware R&D",
+    "frac_labour_hardware_rnd_growth": "Growth of labour share in hardware R&D",
+    "frac_compute_hardware_rnd_growth": "Growth of compute share in hardware R&D",
+    "frac_labour_software_rnd_growth": "Growth of labour share in software R&D",
+    "frac_compute_software_rnd_growth": "Growth of compute share in software R&D",
+    "frac_gwp_compute_growth": "Growth of output share spent on compute",
+    "frac_compute_training_growth": "Growth of compute share for training",
+    "frac_capital_hardware_rnd_growth_rampup": "Capital share growth, hardware R&D, after wake-up",
+    "frac_labour_hardware_rnd_growth_rampup": "Labour share growth, hardware R&D, after wake-up",
+    "frac_compute_hardware_rnd_growth_rampup": "Compute share growth, hardware R&D, after wake-up",
+    "frac_labour_software_rnd_growth_rampup": "Labour share growth, software R&D, after wake-up",
+    "frac_compute_software_rnd_growth_rampup": "Compute share growth, software R&D, after wake-up",
+    "frac_gwp_compute_growth_rampup": "Growth of output spent on compute, after wake-up",
+    "frac_compute_training_growth_rampup": "Growth of compute for training, after wake-up",
+    "frac_capital_hardware_rnd_ceiling": "Largest capital share in hardware R&D",
+    "frac_labour_hardware_rnd_ceiling": "Largest labour share in hardware R&D",
+    "frac_compute_hardware_rnd_ceiling": "Largest compute share in hardware R&D",
+    "frac_labour_software_rnd_ceiling": "Largest labour share in software R&D",
+    "frac_compute_software_rnd_ceiling": "Largest compute share in software R&D",
+    "frac_gwp_compute_ceiling": "Largest output share spent on compute",
+    "frac_compute_training_ceiling": "Largest compute share for training",
+    "initial_frac_capital_hardware_rnd": "Capital share in hardware R&D, 2022",
+    "initial_frac_labour_hardware_rnd": "Labour share in hardware R&D, 2022",
+    "initial_frac_compute_hardware_rnd": "Compute share in hardware R&D, 2022",
+    "initial_frac_labour_software_rnd": "Labour share in software R&D, 2022",
+    "initial_frac_compute_software_rnd": "Compute share in software R&D, 2022",
+    "initial_biggest_training_run": "Largest training run, 2022",
+    "ratio_initial_to_cumulative_input_hardware_rnd": "Hardware R&D input over cumulative, 2022",
+    "ratio_initial_to_cumulative_input_software_rnd": "Software R&D input over cumulative, 2022",
+    "initial_hardware_production": "Hardware production, 2022",
+    "ratio_hardware_to_initial_hardware_production": "Hardware stock over production, 2022",
+    "initial_buyable_hardware_performance": "Hardware price-performance, 2022",
+    "initial_gwp": "Gross world product, 2022",
+    "initial_population": "Labour force, 2022",
+    "initial_cognitive_share_goods": "Cognitive share of goods production, 2022",
+    "initial_cognitive_share_hardware_rnd": "Cognitive share of hardware R&D, 2022",
+    "initial_compute_share_goods": "Compute share of cognitive work in goods, 2022",
+    "initial_compute_share_rnd": "Compute share of cognitive work in R&D, 2022",
+    "initial_experiment_share_software_rnd": "Experiment share of software R&D, 2022",
+    "rampup_trigger": "Automation that wakes the world up",
+    "initial_capital_growth": "Capital growth, 2022",
+    "labour_growth": "Labour growth",
+    "tfp_growth": "Productivity (TFP) growth",
+    "compute_depreciation": "Hardware depreciation",
+    "money_cap_training_before_wakeup": "Training budget cap before wake-up",
+    "training_requirements_steepness": "Steps of training requirements",
+    "runtime_requirements_steepness": "Steps of runtime requirements",
+}
+
 _MODEL = tuple(
     Parameter(
         name=name,
@@ -653,6 +724,7 @@ _MODEL = tuple(
         bounds=bounds,
         source=_SOURCE,
         group=group,
+        label=LABELS[name],
     )
     for name, symbol, unit, group, bounds, text in _TABLE
 )
@@ -660,6 +732,7 @@ _MODEL = tuple(
 _OPTIONS = (
     Parameter(
         name="dynamic_t_end",
+        label="Stop when the takeoff is measured",
         symbol="dyn",
         unit="1",
         description="1: stop a sample once all its takeoff metrics can be computed, as the "
@@ -672,6 +745,7 @@ _OPTIONS = (
     ),
     Parameter(
         name="n_labour_tasks",
+        label="Number of labour tasks",
         symbol="N",
         unit="tasks",
         description="Number of labour tasks in each sector (plus one compute-only task). Must "
@@ -684,6 +758,7 @@ _OPTIONS = (
     ),
     Parameter(
         name="cap_unspent_compute_to_goods",
+        label="Capped compute used for goods",
         symbol="u_cap",
         unit="1",
         description="Pause lever: share of the training compute a cap forbids that goes to "
@@ -696,6 +771,7 @@ _OPTIONS = (
     ),
     Parameter(
         name="hardware_rnd_pause_effectiveness",
+        label="Hardware R&D removed by a pause",
         symbol="e_hw",
         unit="1",
         description="Pause lever: share of hardware R&D input removed while a pause covering "
