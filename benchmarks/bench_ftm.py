@@ -9,6 +9,10 @@ and peak memory. Usage::
 
 With PROCESSES > 1 the chunks run in that many worker processes of one run
 (:class:`pausesim.executor.ProcessExecutor`), as ``pausesim run --processes N`` does.
+
+The ratio printed here divides by a fixed reference speed (:data:`REFERENCE_SIMS_PER_S`, the
+best-guess preset timed once); to time the reference itself side by side on the same worlds,
+use ``benchmarks/bench_ftm_reference.py`` (it needs a checkout of epoch-research/ftm).
 """
 
 from __future__ import annotations

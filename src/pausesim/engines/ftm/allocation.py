@@ -36,7 +36,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
-from pausesim.engines.ftm.search import count_prefix
+from pausesim.engines.ftm.search import count_prefix, count_prefix_hinted
 
 
 @dataclass(frozen=True)
@@ -104,10 +104,10 @@ class TaskTables:
 
 def _interleave(columns: list[np.ndarray]) -> np.ndarray:
     """``(rows * width, k)`` records of ``k`` tables of shape ``(rows, width)``, row by row."""
-    out = np.empty(columns[0].shape + (len(columns),))
+    fields = np.empty((len(columns), columns[0].size))
     for i, c in enumerate(columns):
-        out[..., i] = c
-    return out.reshape(-1, len(columns))
+        fields[i] = c.ravel()
+    return np.ascontiguousarray(fields.T)  # one blocked transpose, not k strided passes
 
 
 def task_tables(beta: np.ndarray, sigma: np.ndarray, a: np.ndarray) -> TaskTables:
@@ -200,6 +200,7 @@ def critical_task(
     rt: Runtime,
     automatable: np.ndarray,
     most_automatable: int,
+    hint: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Critical task ``I`` and whether the reference's scan found it (``(width,)`` each).
 
@@ -212,6 +213,9 @@ def critical_task(
     The test at ``J - 1`` first tells on which side of ``J`` the answer lies; on either side
     the test is ``L (alpha + beta X_I) < C gamma Y_I`` with one pair of tables
     (:attr:`TaskTables.test_pairs`) and per-sample constants, one read per search round.
+
+    ``hint``: the likely number of failing candidates, ``I + (not found)`` of the previous step;
+    confirmed first, and only the columns where it is wrong are searched (same result).
     """
     n, width = tables.n_tasks, labour.shape[0]
     col = np.arange(width)
@@ -226,14 +230,27 @@ def critical_task(
     limit = base + np.where(clamped, np.minimum(automatable, j - 1), automatable) * width
     pairs = tables.test_pairs
 
-    def fails(f: np.ndarray) -> np.ndarray:
-        x, y = pairs.take(f, axis=0, mode="clip").T
-        out = labour * (alpha + beta * x) < c_gamma * y
-        out &= f < limit
-        return out
+    def fails_for(cols: np.ndarray | None):
+        lab, a, b, cg, lim = (
+            (labour, alpha, beta, c_gamma, limit)
+            if cols is None
+            else (labour[cols], alpha[cols], beta[cols], c_gamma[cols], limit[cols])
+        )
+
+        def fails(f: np.ndarray) -> np.ndarray:
+            x, y = pairs.take(f, axis=0, mode="clip").T
+            out = lab * (a + b * x) < cg * y
+            out &= f < lim
+            return out
+
+        return fails
 
     start = np.where(clamped, 0, np.minimum(j, automatable))
-    first = count_prefix(fails, min(most_automatable, n), base, width, start)
+    upper = min(most_automatable, n)
+    if hint is None:
+        first = count_prefix(fails_for(None), upper, base, width, start)
+    else:
+        first = count_prefix_hinted(fails_for, upper, base, width, hint, start)
     found = first < automatable
     return np.where(found, first, automatable - 1), found
 
@@ -277,18 +294,28 @@ def rows_at(tables: TaskTables, rt: Runtime, crit: np.ndarray) -> TaskRows:
     return _task_rows(rt, crit, tables.records.take(f, axis=0).T)
 
 
+def first_task_fields(tables: TaskTables, cols: slice) -> np.ndarray:
+    """The records of task 0 for the columns ``cols``, field-major (for :func:`first_task`)."""
+    return np.ascontiguousarray(tables.records[cols].T)
+
+
 def first_task(
-    labour: np.ndarray, compute: np.ndarray, tables: TaskTables, rt: Runtime, cols: slice
+    labour: np.ndarray,
+    compute: np.ndarray,
+    tables: TaskTables,
+    rt: Runtime,
+    cols: slice,
+    fields: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, TaskRows]:
     """Allocation inputs without automation (only the compute task 0 may use compute).
 
     For the columns ``cols`` (``labour``, ``compute`` already sliced): the critical task (0),
-    whether the scan found it, and the tables there (row views; no search needed with one
-    automatable task).
+    whether the scan found it, and the tables there (no search needed with one automatable
+    task). ``fields``: :func:`first_task_fields` of ``cols``, if already built.
     """
     rt = rt.columns(cols)
     crit = np.zeros(labour.shape[0], dtype=int)
-    rows = _task_rows(rt, crit, tables.records[cols].T)
+    rows = _task_rows(rt, crit, tables.records[cols].T if fields is None else fields)
     fails = _fails(
         labour, compute, rt, rt.n_clamped > 0,
         tables.p0[1, cols], tables.s1[1, cols], tables.sb[1, cols], tables.test_rhs[0, cols],
@@ -314,15 +341,16 @@ def solve(
     a = eta_i * rows.eta_sm1 * sb_i
     c_found = (compute * a - labour * sbe_i) / (a + eta_i * sbe_i)
     ec = eta_i * c_found
-    l_found = (labour + ec) * (bs_i / sb_i) - ec
+    share = bs_i / sb_i
+    l_found = (labour + ec) * share - ec
 
     # Critical task found (the reference's `break`): equations 17 and 14.
     k_found = (compute + l_found / eta_i) / sbe_next
-    m_found = (labour + eta_i * c_found) / sb_i
+    m_found = (labour + ec) / sb_i
     # ... unless the critical compute is negative: compute only below I, labour from I on.
     fix = found & (crit > 0) & (c_found < 0)
     k_fix = compute / sbe_i
-    l_fix = labour * (bs_i / sb_i)
+    l_fix = labour * share
     m_fix = labour / sb_i
     # No candidate: the last automatable task is critical and uses no labour (eqs 14, 15, 22).
     c_last = compute * bs_i * rows.eta_sm1 / sbe_next

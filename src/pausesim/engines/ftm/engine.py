@@ -30,6 +30,7 @@ import xarray as xr
 
 from pausesim.engines.base import annotate
 from pausesim.engines.ftm import metrics, model
+from pausesim.engines.ftm.metrics import FTM_METRICS
 from pausesim.engines.ftm.parameters import CATALOG, DEFAULT_ACTORS
 from pausesim.engines.ftm.pause import WORLD, PauseSchedule
 from pausesim.grid import TimeGrid
@@ -46,11 +47,8 @@ CAPABILITY_REFERENCE_LOG10_FLOP = LOG10_GPT4_FLOP
 #: Davidson's headline metrics (:mod:`.metrics`), reported by ``run`` and ``compare`` beside the
 #: common ones, with their policy-minus-no-pause deltas: name -> description.
 HEADLINE_METRICS = {
-    "agi_year": "AGI: the year 100% of goods and services tasks become automatable",
-    "automation_gns_100pct": "full automation: the first year all goods and services tasks "
-    "are automated",
-    "full_automation_gns": "takeoff: years from 20% to 100% of goods and services tasks automated",
-    "gwp_growth": "takeoff: years from 5% to 20% yearly growth of gross world product",
+    name: FTM_METRICS[name].description
+    for name in ("agi_year", "automation_gns_100pct", "full_automation_gns", "gwp_growth")
 }
 
 
@@ -147,8 +145,8 @@ def to_dataset(run: model.Run, grid: TimeGrid, policy: Policy) -> xr.Dataset:
         "effective_compute": actor(effective),
         "physical_compute": actor(physical),
         "feasible_compute": actor(feasible),
-        "algorithmic_efficiency": actor(np.log10(software)),
-        "hardware_price_performance": actor(np.log10(tr["buyable_hardware_performance"])),
+        "algorithmic_efficiency": actor(common["algorithmic_efficiency"]),
+        "hardware_price_performance": actor(common["hardware_price_performance"]),
         "frontier_capability": (("sample", "time"), capability),
         "frontier_share": (
             ("sample", "actor", "sector", "time"),

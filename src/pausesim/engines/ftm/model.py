@@ -166,7 +166,8 @@ def simulate(
     n_times = times.shape[0]
     full = record == "full"
     names = tuple(dict.fromkeys(CORE_VARIABLES + (FULL_VARIABLES if full else ())))
-    hist = {k: np.full((n_times, n), np.nan) for k in names}
+    # Every row a sample runs is written; rows after its end are set to NaN at the end.
+    hist = {k: np.empty((n_times, n)) for k in names}
 
     n_lab = int(p["n_labour_tasks"][0])
     if np.any(p["n_labour_tasks"] != n_lab):
@@ -239,17 +240,30 @@ def simulate(
     growth_exceeded = np.zeros(n, dtype=bool)
     delta = int(1 / dt)
     cols = np.arange(n)
+    # Columns of the no-automation counterfactual: hardware R&D (and goods, a diagnostic).
+    m = slice(0, 2 * n) if full else slice(n, 2 * n)
 
     s: dict[str, np.ndarray] = {}
     prev: dict[str, np.ndarray] = {}
-    hw_perf = np.zeros((n_times, n))
+    # Histories the step reads back (rows <= t are written when read): the recorded ones.
+    hw_perf = hist["hardware_performance"]
+    fta_goods_hist = hist["frac_tasks_automated_goods"]
+    fa_nt_hist = hist["frac_automatable_tasks_goods_no_tradeoff"]
+    gwp_hist = hist["gwp"]
+    hw_perf_flat = hw_perf.reshape(-1)
+    max_delay = int(delay_idx.max(initial=0))
     init_hw_perf = np.full(n, np.nan)
+    sw_ceiling = rnd.ceiling_terms(p["software_ceiling"], 1)
+    hw_ceiling: tuple[np.ndarray, ...] | None = None
+    no_cap = np.full(n, np.inf)
+    not_paused = np.zeros(n, dtype=bool)
     tables: allocation.TaskTables | None = None
     outer: tuple[np.ndarray, np.ndarray] | None = None
+    first_fields: np.ndarray | None = None
+    counts: np.ndarray | None = None  # the previous step's task counts: the search's hint
+    crit_hint: np.ndarray | None = None  # and its number of failing critical-task candidates
     factors = np.ones(3 * n)
-    fta_goods_hist = np.zeros((n_times, n))
-    fa_nt_hist = np.zeros((n_times, n))
-    gwp_hist = np.zeros((n_times, n))
+    fr = np.empty((len(fracs), n))  # the fractional inputs of the step, rows as FRACTIONS
     constants: dict[str, np.ndarray] = {}
 
     for t in range(n_times):
@@ -265,7 +279,9 @@ def simulate(
             running &= ~ended
         if not np.any(running):
             break
-        paused_prev = cap_tracker.in_pause(float(times[t - 1])) if t > 0 else None
+        paused_prev = (
+            cap_tracker.in_pause(float(times[t - 1])) if t > 0 and schedule.hardware else None
+        )
 
         if t == 0:
             # --- initialize_inputs ---------------------------------------------------------
@@ -294,6 +310,9 @@ def simulate(
                     s[name] = p[f"initial_{name}"].copy()
             s["frac_compute_training"] = init_btr / s["compute"]
             failed |= init_btr > s["compute"]
+            for i, name in enumerate(fracs):
+                fr[i] = s[name]
+                s[name] = fr[i]
             inputs.goods_fractions(s)
             buyable = init_buyable
             s["hardware_performance"] = np.zeros(n)
@@ -310,39 +329,39 @@ def simulate(
                 rate = improved / init_buyable
                 init_hw_perf = init_buyable * rate**delay_idx
                 hw_perf[0] = init_hw_perf
-                if "hardware_performance" in hist:
-                    hist["hardware_performance"][0] = init_hw_perf
+                hw_ceiling = rnd.ceiling_terms(p["hardware_performance_ceiling"], init_hw_perf)
             s["hardware_performance"], s["cumulative_rnd_input_hardware"] = rnd.update_level(
                 hw_perf[t - 1], init_hw_perf, hw_input, prev["cumulative_rnd_input_hardware"],
-                hw_returns, p["hardware_performance_ceiling"], penalty, dt,
+                hw_returns, p["hardware_performance_ceiling"], penalty, dt, hw_ceiling,
             )  # fmt: skip
             s["software"], s["cumulative_rnd_input_software"] = rnd.update_level(
                 prev["software"], 1, prev["rnd_input_software"],
                 prev["cumulative_rnd_input_software"], sw_returns, p["software_ceiling"],
-                penalty, dt,
+                penalty, dt, sw_ceiling,
             )  # fmt: skip
             hw_perf[t] = s["hardware_performance"]
 
             # --- allocate_fractional_inputs -----------------------------------------------
             s["rampup"] = fta_goods_hist[t - 1] >= p["rampup_trigger"]
-            grown = inputs.grow_fractions(np.stack([prev[f] for f in fracs]), growth, s["rampup"])
-            s.update(zip(fracs, grown, strict=True))
+            prev_fr, fr = fr, inputs.grow_fractions(fr, growth, s["rampup"])
             frozen = (prev["money_spent_training"] > p["money_cap_training_before_wakeup"]) & ~prev[
                 "rampup"
             ]
-            s["frac_compute_training"] = np.where(
-                frozen, prev["frac_compute_training"], s["frac_compute_training"]
-            )
+            fr[-1] = np.where(frozen, prev_fr[-1], fr[-1])  # frac_compute_training
+            s.update(zip(fracs, fr, strict=True))
             inputs.goods_fractions(s)
 
             # --- calculate_total_inputs ---------------------------------------------------
             s["compute_investment"] = prev["gwp"] * s["frac_gwp_compute"] * dt
             lagged = t - delay_idx
-            buyable = np.where(
-                lagged >= 0,
-                hw_perf[np.maximum(lagged, 0), cols],
-                hw_perf[0] * (hw_perf[1] / hw_perf[0]) ** lagged.astype(float),
-            )
+            if t >= max_delay:  # every sample's delayed performance is on record
+                buyable = hw_perf_flat.take(lagged * n + cols)
+            else:
+                buyable = np.where(
+                    lagged >= 0,
+                    hw_perf[np.maximum(lagged, 0), cols],
+                    hw_perf[0] * (hw_perf[1] / hw_perf[0]) ** lagged.astype(float),
+                )
             new_hardware = s["compute_investment"] * buyable
             s["hardware"] = prev["hardware"] * kept + new_hardware
             s["compute"] = s["hardware"] * s["software"]
@@ -358,20 +377,24 @@ def simulate(
         # The cap counts the run in its measure: physical FLOP or effective FLOP at 2022
         # algorithms (pause.measured_run); the run is in the model's effective FLOP.
         feasible = s["compute"] * s["frac_compute_training"]
-        feasible_m = measured_run(schedule, feasible, s["software"])
-        previous_m = (
-            measured_run(schedule, prev["biggest_training_run"], prev["software"])
-            if t > 0
-            else feasible_m
-        )
-        cap = cap_tracker.cap(time, previous_m, feasible_m)
-        capped = feasible_m > cap
-        btr = np.where(capped, capped_run(schedule, cap, s["software"]), feasible)
+        if schedule.active:
+            feasible_m = measured_run(schedule, feasible, s["software"])
+            previous_m = (
+                measured_run(schedule, prev["biggest_training_run"], prev["software"])
+                if t > 0
+                else feasible_m
+            )
+            cap = cap_tracker.cap(time, previous_m, feasible_m)
+            capped = feasible_m > cap
+            btr = np.where(capped, capped_run(schedule, cap, s["software"]), feasible)
+            paused = np.isfinite(cap)
+        else:  # no cap: the run is the feasible one
+            btr, cap, paused = feasible, no_cap, not_paused
         s["biggest_training_run"] = btr
         s["feasible_training_run"] = feasible
         s["buyable_hardware_performance"] = buyable
         s["cap"] = cap
-        s["paused"] = np.isfinite(cap)
+        s["paused"] = paused
         if schedule.active:
             s["frac_compute_goods"] = np.where(
                 capped,
@@ -381,10 +404,11 @@ def simulate(
             )
 
         log_run_k = k * np.log(btr)
-        counts = requirement_counts(counts_table, n_tasks, log_run_k, btr, btr * max_tradeoff)
+        counts = requirement_counts(
+            counts_table, n_tasks, log_run_k, btr, btr * max_tradeoff, counts
+        )
         clamped_g, clamped_r, at_g_nt, at_r_nt, at_g, at_r = counts
         s["frac_automatable_tasks_goods_no_tradeoff"] = (at_g_nt - 1) / n_lab
-        fa_nt_hist[t] = s["frac_automatable_tasks_goods_no_tradeoff"]
         if full:
             s["automatable_tasks_goods_no_tradeoff"] = at_g_nt
             s["automatable_tasks_rnd_no_tradeoff"] = at_r_nt
@@ -433,14 +457,16 @@ def simulate(
             outer = tuple(np.concatenate([w[i] for w, _ in weights]) for i in (0, 1))
             beta = np.concatenate([b for _, b in weights], axis=1)
             tables = allocation.task_tables(beta, sigma, runtime_a)
+            first_fields = allocation.first_task_fields(tables, m)
 
         rt = allocation.runtime(
             tables, np.tile(log_run_k, 3), np.concatenate([clamped_g, clamped_r, clamped_r])
         )
         automatable = np.concatenate([at_g, at_r, at_r])
         crit, found = allocation.critical_task(
-            lab, comp, tables, rt, automatable, int(automatable.max())
+            lab, comp, tables, rt, automatable, int(automatable.max()), crit_hint
         )
+        crit_hint = crit + ~found  # the number of failing candidates: next step's hint
         rows = allocation.rows_at(tables, rt, crit)
         alloc = allocation.solve(lab, comp, crit, found, rows, n_tasks)
         total = production.task_sum(alloc, rows, rho_inner)
@@ -450,8 +476,9 @@ def simulate(
         out = production.ces2(x0_rho, cog_rho, outer[0], outer[1], rho_outer, tfp)
         # The same without automation (only the compute task): the automation multipliers of
         # hardware R&D (and of goods, a diagnostic of the full record).
-        m = slice(0, 2 * n) if full else slice(n, 2 * n)
-        crit0, found0, rows0 = allocation.first_task(lab[m], comp[m], tables, rt, m)
+        crit0, found0, rows0 = allocation.first_task(
+            lab[m], comp[m], tables, rt, m, first_fields
+        )
         base = allocation.solve(lab[m], comp[m], crit0, found0, rows0, n_tasks)
         total0 = production.task_sum(base, rows0, rho_inner[m])
         cog0_rho = production.cognitive_power(
@@ -474,14 +501,10 @@ def simulate(
         s["gwp"], s["rnd_input_hardware"], s["rnd_input_software"] = (out * factors).reshape(3, n)
 
         # --- bookkeeping --------------------------------------------------------------------
-        fta_goods_hist[t] = s["frac_tasks_automated_goods"]
-        gwp_hist[t] = s["gwp"]
         if t > 0:
             prev_fa = fa_nt_hist[t - 2] if t >= 2 else np.zeros(n)
             agi_seen |= (fa_nt_hist[t - 1] >= 1) & ~(prev_fa >= 1)
-        bad = np.zeros(n, dtype=bool)
-        for name in _HEALTH:
-            bad |= ~np.isfinite(s[name])
+        bad = ~np.isfinite(np.stack([s[name] for name in _HEALTH])).all(axis=0)
         newly = bad & ~failed
         failed_step[newly] = t
         failed |= bad

@@ -106,14 +106,17 @@ def requirement_counts(
     log_run_k: np.ndarray,
     run: np.ndarray,
     run_max_tradeoff: np.ndarray,
+    hint: np.ndarray | None = None,
 ) -> np.ndarray:
     """Task counts of one step, ``(6, n)``, by one binary search over :func:`search_table`.
 
     Rows: tasks whose runtime requirement is met by one FLOP/s (``a_j <= k ln b``; ``eta = 1``)
     for goods and R&D; tasks automatable by the run (``training_j < b``) for goods and R&D
     (``automatable_tasks_*_no_tradeoff``); the same for the run times the maximum tradeoff
-    (``automatable_tasks_*``, ``SimulateTakeOff.automate_tasks``).
+    (``automatable_tasks_*``, ``SimulateTakeOff.automate_tasks``). ``hint``: likely counts
+    (the previous step's), confirmed before searching (:func:`.search.count_below`).
     """
     at_most = np.nextafter(log_run_k, np.inf)  # a <= x  <=>  a < nextafter(x)
     x = np.concatenate([at_most, at_most, run, run, run_max_tradeoff, run_max_tradeoff])
-    return count_below(table, x, n_tasks).reshape(6, -1)
+    flat_hint = None if hint is None else hint.reshape(-1)
+    return count_below(table, x, n_tasks, flat_hint).reshape(6, -1)

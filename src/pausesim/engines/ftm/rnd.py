@@ -17,6 +17,15 @@ def cumulative_input_at_start(
     return initial_input**penalty / ratio_initial_to_cumulative / penalty
 
 
+def ceiling_terms(ceiling: np.ndarray, initial_level: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The parts of :func:`update_level`'s ceiling penalty that do not change over a run.
+
+    ``(ceiling, log10 ceiling, log10 ceiling - log10 initial level, ceiling is infinite)``.
+    """
+    log_ceiling = np.log10(ceiling)
+    return ceiling, log_ceiling, log_ceiling - np.log10(initial_level), np.isinf(ceiling)
+
+
 def update_level(
     level: np.ndarray,
     initial_level: np.ndarray,
@@ -26,15 +35,15 @@ def update_level(
     ceiling: np.ndarray,
     penalty: np.ndarray,
     dt: float,
+    terms: tuple[np.ndarray, ...] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """New level and new cumulative input after one step of R&D."""
+    """New level and new cumulative input after one step of R&D.
+
+    ``terms``: :func:`ceiling_terms` of ``ceiling`` and ``initial_level``, if already known.
+    """
     new_cumulative = cumulative + research_input**penalty * dt
     growth = new_cumulative / cumulative
-    log_ceiling = np.log10(ceiling)
-    ceiling_penalty = np.where(
-        np.isinf(ceiling),
-        1.0,
-        (log_ceiling - np.log10(level)) / (log_ceiling - np.log10(initial_level)),
-    )
+    _, log_ceiling, span, infinite = terms or ceiling_terms(ceiling, initial_level)
+    ceiling_penalty = np.where(infinite, 1.0, (log_ceiling - np.log10(level)) / span)
     new_level = np.minimum(level * growth ** (returns * ceiling_penalty), ceiling)
     return new_level, new_cumulative
