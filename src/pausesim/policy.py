@@ -128,8 +128,8 @@ class Cap(Frozen):
         le=1e40,
         title="Cap threshold",
         json_schema_extra={"unit": "FLOP"},
-        description="threshold in FLOP (physical), or effective FLOP at 2022 algorithms "
-        "(measure = effective)",
+        description="threshold in FLOP when the cap counts physical FLOP, or in effective "
+        "FLOP at 2022 algorithms when it counts effective FLOP",
     )
     decline_ooms_per_year: float = Field(
         0.0,
@@ -171,7 +171,7 @@ class EndRule(Frozen):
         5.0,
         gt=0.0,
         allow_inf_nan=True,
-        title="Pause length",
+        title="Longest pause (fixed term)",
         json_schema_extra={"unit": "years"},
         description="fixed duration in years (at most 200); inf for no fixed end",
     )
@@ -208,7 +208,8 @@ class Lift(Frozen):
     kind: Literal["abrupt", "phased"] = Field(
         "abrupt",
         title="How the pause is lifted",
-        description="abrupt: the cap disappears at once; phased: it rises by ramp_ooms_per_year",
+        description="abrupt: the cap disappears at once; phased: it rises by a set number of "
+        "OOM per year (the cap rise in a phased lift)",
     )
     ramp_ooms_per_year: float = Field(
         1.0,
@@ -247,8 +248,8 @@ class Enforcement(Frozen):
         le=1e12,
         title="Monitored covert-run cost",
         json_schema_extra={"unit": "USD"},
-        description="cost (USD) of a covert cap-sized run at which the detection hazard is "
-        "detection_hazard_per_year (default: about the yearly cost of a 1,000-worker project, "
+        description="cost (USD) of a covert cap-sized run that is caught at the detection "
+        "hazard of covert projects (default: about the yearly cost of a 1,000-worker project, "
         "an assumption); monitoring that sees smaller projects lowers it",
     )
 

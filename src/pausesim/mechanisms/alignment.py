@@ -101,7 +101,7 @@ ALIGNMENT_PARAMETERS: tuple[Parameter, ...] = (
         "b_pause",
         "1",
         "Extra safety effort of a paused actor (researchers freed from capabilities work): "
-        "effort is multiplied by 1 + b_pause while paused.",
+        "effort is multiplied by one plus this boost while paused.",
         Uniform(low=0.0, high=1.0),
         (0.0, 10.0),
         "Assumption; Clymer's increase_in_alignment_research_effort_during_slowdown "

@@ -76,7 +76,7 @@ RUN_METRICS: dict[str, MetricInfo] = {
     ),
     "pause_years": MetricInfo(
         "year",
-        "how long the first pause episode was in force (NaN if it never ended)",
+        "how long the first pause episode was in force (undefined if it never ended)",
         "Length of the first pause",
         "years",
     ),

@@ -12,19 +12,6 @@ from functools import lru_cache
 #: Units that read better on an axis without a unit (dimensionless, codes, yes/no).
 _UNIT_TEXT = {"1": "", "bool": "", "code": "", "share": "share", "x": "ratio"}
 
-#: Why a pause episode ended (the codes of ``lift_reason``), in words. The label registry
-#: (:mod:`pausesim.labels`) has no kind for these; they are defined here next to the figures.
-REASONS = {
-    "none": "never paused",
-    "duration": "its fixed duration ran out",
-    "catch_up": "an outsider caught up",
-    "politicised": "politics lifted it",
-    "alignment_target": "alignment target reached",
-    "coalition_empty": "every member left",
-    "in_force_at_end": "still in force at the end",
-}
-
-
 @lru_cache(maxsize=4096)
 def _describe(name: str, kind: str | None, engine: str):
     from pausesim import labels
@@ -119,5 +106,7 @@ def cell(value: str) -> str:
 
 
 def reason(name: str) -> str:
-    """Why a pause ended, in words."""
-    return REASONS.get(str(name), _plain(name))
+    """Why a pause ended, in words (:func:`pausesim.labels.lift_reason_label`)."""
+    from pausesim.labels import lift_reason_label
+
+    return lift_reason_label(str(name))
