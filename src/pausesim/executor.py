@@ -14,7 +14,12 @@ R = TypeVar("R")
 
 
 class Executor(Protocol):
-    """Runs a function over chunks and yields the results in order."""
+    """Runs a function over chunks and yields the results in order.
+
+    An executor whose results cross a network may set ``reduces_on_workers = True``: the
+    runner then bins ``keep="quantiles"`` trajectories where the chunks run and only their
+    histogram counts come back (:class:`~pausesim.dask_executor.DaskExecutor`).
+    """
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """``fn(item)`` for every item, results in input order."""

@@ -213,6 +213,54 @@ class QuantileReducer:
         method = f"histogram (bins={self.bins})"
         return _assemble(self._template, summaries, self.quantiles, self.n_samples, method)
 
+    def empty_like(self) -> QuantileReducer:
+        """A reducer with this one's variables and bin ranges, and no samples.
+
+        A chunk added to it is binned exactly as :meth:`add` would bin it here, so merging it
+        back (:meth:`merge`) gives the result, bit for bit, of adding the chunk here: how
+        chunks are reduced where they run (e.g. on cluster workers) so that only their counts
+        travel. A variable that has no bin range here yet (no finite value so far) keeps its
+        values instead, and :meth:`merge` adds them as :meth:`add` would; merge such partial
+        reducers in the order of their chunks.
+
+        Raises
+        ------
+        ValueError
+            If no chunk has been added yet (the variables are not known).
+        """
+        if self._template is None:
+            raise ValueError("empty_like() needs the variables: add a first chunk")
+        other = QuantileReducer(self.quantiles, self.bins)
+        other._template = self._template
+        other._accumulators = {k: acc.empty_like() for k, acc in self._accumulators.items()}
+        return other
+
+    def merge(self, other: QuantileReducer) -> None:
+        """Add the samples of ``other``, made by :meth:`empty_like` of this reducer.
+
+        Raises
+        ------
+        ValueError
+            If ``other`` has other variables, layouts, quantiles or bin ranges.
+        OverflowError
+            If the total number of samples would exceed the int32 counts.
+        """
+        if other.n_samples == 0:
+            return
+        if self._template is None or other._template is None:
+            raise ValueError("merge() needs a reducer with samples on both sides")
+        _check_same_layout(self._template, other._template)
+        if self.bins != other.bins or not np.array_equal(self.quantiles, other.quantiles):
+            raise ValueError("merge() needs reducers with the same quantiles and bins")
+        if self.n_samples + other.n_samples > _MAX_COUNT:
+            raise OverflowError(
+                f"QuantileReducer counts at most {_MAX_COUNT} samples (int32 histograms); "
+                f"{self.n_samples} seen, {other.n_samples} more offered"
+            )
+        for name, acc in self._accumulators.items():
+            acc.merge(other._accumulators[name], name)
+        self.n_samples += other.n_samples
+
     def _start(self, template: _Template) -> None:
         self._template = template
         for name, layout in template.layouts.items():
@@ -237,6 +285,13 @@ class _TrueCount:
     def summary(self, quantiles: np.ndarray) -> _Summary:
         return _Summary(_fraction_true(self.true, self.n), 0, 0.0, 0)
 
+    def empty_like(self) -> _TrueCount:
+        return _TrueCount(self.true.size)
+
+    def merge(self, other: _TrueCount, name: Hashable) -> None:
+        self.true += other.true
+        self.n += other.n
+
 
 class _Buffers:
     """Scratch arrays reused across the blocks of one chunk."""
@@ -256,13 +311,40 @@ class _Histogram:
         self.width = 1.0
         self.counts: np.ndarray | None = None
         self.nonfinite_before_range = 0
+        self.range_given = False  # lo and width set by empty_like, counts not yet allocated
+        self.deferred: list | None = None  # rows kept by empty_like() of a histogram without range
 
     @property
     def slots(self) -> int:
         return self.bins + 3
 
+    def empty_like(self) -> _Histogram:
+        """The same bins and no counts; without a range yet, one that keeps what it is given."""
+        other = _Histogram(self.cells, self.bins)
+        if self.counts is not None or self.range_given:
+            other.lo, other.width, other.range_given = self.lo, self.width, True
+        else:
+            other.deferred = []
+        return other
+
+    def merge(self, other: _Histogram, name: Hashable) -> None:
+        if other.deferred is not None:  # values, in the order they came: add them as add() does
+            for rows, cells in other.deferred:
+                self.add(rows, cells)
+            return
+        if other.counts is None:
+            return
+        if self.counts is None or (self.lo, self.width) != (other.lo, other.width):
+            raise ValueError(f"variable {name!r}: merge() needs the same bin range on both sides")
+        self.counts += other.counts
+
     def add(self, rows: np.ndarray, cells: np.ndarray) -> None:
         """Tally ``rows`` ``(row, sample)``; row ``i`` holds the values of cell ``cells[i]``."""
+        if self.deferred is not None:
+            self.deferred.append((rows, cells))
+            return
+        if self.counts is None and self.range_given:
+            self.counts = np.zeros((self.cells, self.slots), dtype=np.int32)
         if self.counts is None:
             value_range = _initial_range(rows)
             if value_range is None:

@@ -79,6 +79,31 @@ class Result:
         """Why the first pause episode ended, in how many worlds, and how long it lasted."""
         return lift_reasons(self.metrics)
 
+    def worlds(self) -> pd.DataFrame:
+        """One row per world: its sampled parameters, then its metrics as ``policy.<name>``.
+
+        (:func:`pausesim.metrics.worlds.worlds_table`; ``worlds.csv`` of a results folder.)
+        """
+        from pausesim.metrics.worlds import worlds_table
+
+        return worlds_table(self.params, {"policy": self.metrics})
+
+    @property
+    def plot(self):
+        """Plotly figures: ``.plot.fan("capability")``, ``.plot.risk()``, ... (needs plotly).
+
+        A :class:`pausesim.plots.PlotAccessor`; plotly is imported only when a figure is drawn.
+        """
+        from pausesim.plots import PlotAccessor
+
+        return PlotAccessor(self)
+
+    def _repr_html_(self) -> str:
+        """A compact HTML summary for notebooks (:func:`pausesim.plots.headline.to_html`)."""
+        from pausesim.plots.headline import to_html
+
+        return to_html(self)
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -160,6 +185,38 @@ class Comparison:
             summarize(self.deltas).assign(run="comparison"),
         ]
         return pd.concat(parts).reset_index().set_index(["run", "metric"])
+
+    def worlds(self) -> pd.DataFrame:
+        """One row per world: its parameters, then both runs' metrics and the deltas.
+
+        Columns ``policy.<metric>``, ``counterfactual.<metric>`` and ``comparison.<delta>``
+        (the runs of :meth:`summary`), each run with its ``sample_failed`` flag
+        (:func:`pausesim.metrics.worlds.worlds_table`; ``worlds.csv`` of a results folder).
+        """
+        from pausesim.metrics.worlds import worlds_table
+
+        runs = {
+            "policy": self.policy.metrics,
+            "counterfactual": self.counterfactual.metrics,
+            "comparison": self.deltas,
+        }
+        return worlds_table(self.policy.params, runs)
+
+    @property
+    def plot(self):
+        """Plotly figures: ``.plot.fan("capability")``, ``.plot.risk()``, ... (needs plotly).
+
+        A :class:`pausesim.plots.PlotAccessor`; plotly is imported only when a figure is drawn.
+        """
+        from pausesim.plots import PlotAccessor
+
+        return PlotAccessor(self)
+
+    def _repr_html_(self) -> str:
+        """A compact HTML summary for notebooks (:func:`pausesim.plots.headline.to_html`)."""
+        from pausesim.plots.headline import to_html
+
+        return to_html(self)
 
 
 def simulate(
@@ -288,12 +345,19 @@ def _run(scenario, policies, keep, chunk_size, executor, progress, params=None) 
     terms: list[list[xr.DataArray]] = [[] for _ in policies]
     params = []
     done = 0
-    for outputs, pds in executor.map(one_chunk, list(enumerate(bounds))):
+    items = list(enumerate(bounds))
+    if reducers is not None and getattr(executor, "reduces_on_workers", False):
+        chunks = _binned_where_run(executor, one_chunk, items, reducers)
+    else:
+        chunks = executor.map(one_chunk, items)
+    for outputs, pds in chunks:
         for j, (traj, m, th) in enumerate(outputs):
             metrics[j].append(m)
             if th is not None:
                 terms[j].append(th)
-            if reducers is not None:
+            if isinstance(traj, QuantileReducer):  # counts binned where the chunk ran
+                reducers[j].merge(traj)
+            elif reducers is not None:
                 reducers[j].add(traj)
             elif keep == "full":
                 stacks[j].add(traj, done)
@@ -365,6 +429,40 @@ class _ChunkJob:
                 ds["hazard"] = hazard.transpose("sample", "worldview", "time")
             outputs.append((_kept(ds, self.keep), m, th))
         return outputs, pds
+
+
+def _binned_where_run(executor: Executor, job: _ChunkJob, items: list, reducers: list):
+    """The chunks of a ``keep="quantiles"`` run, binned into histograms where they run.
+
+    For executors that ship results over a network (``reduces_on_workers``, e.g.
+    :class:`~pausesim.dask_executor.DaskExecutor`). The first chunk comes back whole: the
+    caller adds it to ``reducers``, which sets their bin ranges. Every other chunk is binned
+    with those ranges where it runs and only its counts come back (merged by
+    :meth:`~pausesim.reduce.QuantileReducer.merge`, in chunk order: the quantiles are those of
+    a local run bit for bit). A variable still without a range (no finite value in the first
+    chunk) comes back whole.
+    """
+    yield from executor.map(job, items[:1])
+    if len(items) > 1:
+        binned = _BinnedChunkJob(job, tuple(r.empty_like() for r in reducers))
+        yield from executor.map(binned, items[1:])
+
+
+@dataclass(frozen=True)
+class _BinnedChunkJob:
+    """A :class:`_ChunkJob` that returns each policy's trajectories binned, not whole."""
+
+    job: _ChunkJob
+    empty: tuple[QuantileReducer, ...]  #: one per policy, with the run's bin ranges
+
+    def __call__(self, item: tuple[int, tuple[int, int]]):
+        outputs, pds = self.job(item)
+        binned = []
+        for (traj, m, th), empty in zip(outputs, self.empty, strict=True):
+            reducer = empty.empty_like()
+            reducer.add(traj)
+            binned.append((reducer, m, th))
+        return binned, pds
 
 
 def _with_headline_metrics(metrics: xr.Dataset, ds: xr.Dataset, engine) -> xr.Dataset:
@@ -573,7 +671,9 @@ def save_result(
 ) -> list[Path]:
     """Write a run or comparison to ``folder`` as a unit, replacing any earlier results there.
 
-    Files: the scenario TOML, metrics (Parquet and CSV), the summary CSV, why the pause ended
+    Files: the scenario TOML, metrics (Parquet and CSV), the summary CSV, ``worlds.csv`` (one
+    row per world: its sampled parameters and every metric and delta, :meth:`Result.worlds`,
+    :meth:`Comparison.worlds`), why the pause ended
     (``lift_reasons.csv``, engines that record pause episodes) and, optionally, trajectories
     (netCDF); for a comparison with risk also ``verdicts.csv`` (with its flags),
     ``cruxes.csv``, ``decomposition.csv`` (by hazard term, every horizon of the sweep) and
@@ -634,6 +734,7 @@ def save_result(
             for suffix in ("parquet", "csv"):
                 save_table(deltas, tmp / f"deltas.{suffix}")
         save_table(result.summary().reset_index(), tmp / "summary.csv")
+        save_table(result.worlds(), tmp / "worlds.csv")
         if "lift_reason" in policy_run.metrics:
             save_table(policy_run.lift_reasons(), tmp / "lift_reasons.csv")
         if isinstance(result, Comparison) and "delta_risk" in result.deltas:

@@ -50,6 +50,14 @@ SetOpt = Annotated[
     ),
 ]
 OutOpt = Annotated[Path | None, typer.Option("--out", "-o", help="Folder to write results to.")]
+FullOpt = Annotated[
+    bool,
+    typer.Option(
+        "--full",
+        help="Also print the full tables (every metric, the verdict at every horizon, its "
+        "decomposition by hazard term, the drivers) after the headline.",
+    ),
+]
 
 
 class KeepChoice(StrEnum):
@@ -120,12 +128,33 @@ ProcessesOpt = Annotated[
         show_default=False,
     ),
 ]
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="Run chunks on the dask cluster whose scheduler listens there (`dask scheduler`, "
+        "dask-jobqueue, dask-kubernetes); same numbers as a local run. Needs "
+        "pip install 'pausesim\\[dask]'; see docs/scale.md.",
+        show_default=False,
+    ),
+]
+ClusterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cluster",
+        metavar="local[:N]",
+        help="Start a dask cluster of N worker processes on this machine for this run "
+        "(local: one per CPU); same numbers as a local run. See docs/scale.md.",
+        show_default=False,
+    ),
+]
 ParamsOpt = Annotated[
     Path | None,
     typer.Option(
         "--params",
         help="TOML file of parameter values (top-level keys are parameter names, as under "
-        "[world.params]), e.g. the fragment `pausesim calibrate --out` writes; applied like "
+        "\\[world.params]), e.g. the fragment `pausesim calibrate --out` writes; applied like "
         "--set overrides, before any --set.",
     ),
 ]
@@ -330,12 +359,68 @@ def _check_analysis_memory(sc, *, worlds: int, n_policies: int) -> None:
         )
 
 
-def _execute(fn, scenario, keep, chunk_size, workers, processes=None):
+def _check_executor(workers, processes, scheduler, cluster) -> int | None:
+    """Refuse conflicting or malformed executor options before any work.
+
+    Returns the worker processes on this machine, for the memory estimate (``--processes N``
+    or ``--cluster local:N``; ``None`` for threads or a remote cluster).
+    """
+    chosen = {"--processes": processes, "--scheduler": scheduler, "--cluster": cluster}
+    given = [name for name, value in chosen.items() if value is not None]
+    if len(given) > 1:
+        _fail(f"{given[0]} and {given[1]} both choose where chunks run; give one of them")
+    if workers is not None and (scheduler is not None or cluster is not None):
+        _fail(
+            f"--workers sets threads in this process; with {given[0]} chunks run on dask "
+            "workers (one thread each), so drop --workers"
+        )
+    from pausesim.dask_executor import check_address, parse_cluster
+
+    if scheduler is not None:
+        try:
+            check_address(scheduler)
+        except ValueError as e:
+            _fail(escape(f"--scheduler: {e}"))
+    if cluster is not None:
+        try:
+            return parse_cluster(cluster)
+        except ValueError as e:
+            _fail(escape(f"--cluster: {e}"))
+    return processes
+
+
+@contextlib.contextmanager
+def _executor(workers, processes, scheduler, cluster):
+    """The executor the options choose; a dask one is connected or started, and closed after."""
     from pausesim.executor import LocalExecutor, ProcessExecutor
 
+    if scheduler is None and cluster is None:
+        yield ProcessExecutor(processes) if processes else LocalExecutor(workers)
+        return
+    from pausesim.dask_executor import ChunkFailedError, ClusterError, DaskExecutor, parse_cluster
+
+    option = "--scheduler" if scheduler is not None else "--cluster"
+    try:
+        if scheduler is not None:
+            executor = DaskExecutor(scheduler)
+        else:
+            executor = DaskExecutor(local_workers=parse_cluster(cluster))
+    except (ClusterError, ValueError) as e:
+        _fail(escape(f"{option}: {e}"))
+    err_console.print(f"running chunks on the {escape(executor.describe())}", highlight=False)
+    try:
+        yield executor
+    except ChunkFailedError as e:
+        err_console.print(f"[bold red]error:[/] {escape(str(e))}", highlight=False)
+        raise typer.Exit(1) from None
+    finally:
+        executor.close()
+
+
+def _execute(fn, scenario, keep, chunk_size, workers, processes=None, scheduler=None, cluster=None):
     if keep not in ("full", "quantiles", "none"):
         _fail(f"--keep must be one of full, quantiles, none; got {keep!r}")
-    with Progress(
+    with _executor(workers, processes, scheduler, cluster) as executor, Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
@@ -349,9 +434,29 @@ def _execute(fn, scenario, keep, chunk_size, workers, processes=None):
             scenario,
             keep=keep,
             chunk_size=chunk_size,
-            executor=ProcessExecutor(processes) if processes else LocalExecutor(workers),
+            executor=executor,
             progress=lambda done: bar.update(task, completed=done),
         )
+
+
+#: Widest a report is printed: longer lines are hard to read.
+_MAX_WIDTH = 110
+
+
+def _print(parts) -> None:
+    """Print the renderables of a report, a blank line between them.
+
+    The width follows the terminal, or ``COLUMNS`` when it is set (also when piped); other
+    piped output gets a wide fixed width; no report is wider than :data:`_MAX_WIDTH`.
+    """
+    import os
+
+    columns = os.environ.get("COLUMNS", "")
+    console.width = int(columns) if columns.isdigit() else (None if console.is_terminal else 150)
+    for i, part in enumerate(parts):
+        if i:
+            console.print()
+        console.print(part, highlight=False, width=min(console.width, _MAX_WIDTH))
 
 
 # --out folders locked by _check_out: released by _save, or when the process exits.
@@ -423,21 +528,26 @@ def run(
     chunk_size: ChunkOpt = 5_000,
     workers: WorkersOpt = None,
     processes: ProcessesOpt = None,
+    scheduler: SchedulerOpt = None,
+    cluster: ClusterOpt = None,
     worldview: WorldviewOpt = None,
     params_file: ParamsOpt = None,
     max_memory: MaxMemoryOpt = None,
+    full: FullOpt = False,
 ) -> None:
-    """Run one scenario and print the median and 90% interval of every metric."""
+    """Run one scenario and print what happens: the danger year, the pause and the frontier.
+
+    --full adds the median and 90% interval of every metric.
+    """
     from pausesim.run import simulate
 
     sc = _load(scenario, samples, seed, set_, worldview, params_file)
     _check_out(out)
-    keep = _fit_memory(sc, keep, out, chunk_size, workers, processes, max_memory, n_policies=1)
-    result = _execute(simulate, sc, keep, chunk_size, workers, processes)
-    console.print(render.run_table(result))
-    reasons = render.lift_reason_table(result)
-    if reasons is not None:
-        console.print(reasons)
+    local = _check_executor(workers, processes, scheduler, cluster)
+    threads = 1 if scheduler is not None else workers  # a remote cluster: one chunk here at a time
+    keep = _fit_memory(sc, keep, out, chunk_size, threads, local, max_memory, n_policies=1)
+    result = _execute(simulate, sc, keep, chunk_size, workers, processes, scheduler, cluster)
+    _print(render.run_report(result, full=full, out=out))
     _save(result, out, keep)
 
 
@@ -452,35 +562,29 @@ def compare(
     chunk_size: ChunkOpt = 5_000,
     workers: WorkersOpt = None,
     processes: ProcessesOpt = None,
+    scheduler: SchedulerOpt = None,
+    cluster: ClusterOpt = None,
     worldview: WorldviewOpt = None,
     params_file: ParamsOpt = None,
     max_memory: MaxMemoryOpt = None,
+    full: FullOpt = False,
 ) -> None:
     """Compare the scenario's pause with no pause on the same sampled worlds.
 
-    Shows the delay, the overhang and jump, who holds the frontier, and the verdict under each
-    worldview.
+    Prints a headline: the delay, the pause's length, the overhang and jump, who holds the
+    frontier, why the pause ended and the verdict under each worldview. --full adds every
+    table; --out writes every number (worlds.csv has one row per world).
     """
     from pausesim.run import compare as compare_
 
     sc = _load(scenario, samples, seed, set_, worldview, params_file)
     _check_out(out)
     _check_comparable(sc)
-    keep = _fit_memory(sc, keep, out, chunk_size, workers, processes, max_memory, n_policies=2)
-    comparison = _execute(compare_, sc, keep, chunk_size, workers, processes)
-    console.print(render.comparison_table(comparison))
-    tables = (
-        render.lift_reason_table(comparison.policy),
-        render.verdict_table(comparison),
-        render.decomposition_table(comparison),
-        render.horizon_table(comparison),
-        render.drivers_table(comparison),
-    )
-    for table in tables:
-        if table is not None:
-            console.print(table)
-    for line in render.horizon_warnings(comparison):
-        console.print(f"[yellow]{escape(line)}[/]")
+    local = _check_executor(workers, processes, scheduler, cluster)
+    threads = 1 if scheduler is not None else workers  # a remote cluster: one chunk here at a time
+    keep = _fit_memory(sc, keep, out, chunk_size, threads, local, max_memory, n_policies=2)
+    comparison = _execute(compare_, sc, keep, chunk_size, workers, processes, scheduler, cluster)
+    _print(render.comparison_report(comparison, full=full, out=out))
     _save(comparison, out, keep)
 
 
@@ -741,5 +845,7 @@ if __name__ == "__main__":  # pragma: no cover
 
 # Analysis commands live in their own modules and register on ``app`` when imported.
 from pausesim.cli import cruxes_cmd as _cruxes_cmd  # noqa: E402, F401
+from pausesim.cli import report_cmd as _report_cmd  # noqa: E402, F401
 from pausesim.cli import sensitivity_cmd as _sensitivity_cmd  # noqa: E402, F401
+from pausesim.cli import serve_cmd as _serve_cmd  # noqa: E402, F401
 from pausesim.cli import sweep_cmd as _sweep_cmd  # noqa: E402, F401

@@ -10,13 +10,17 @@ import typer
 from rich.markup import escape
 
 from pausesim.cli.app import (
+    ClusterOpt,
     SamplesOpt,
     ScenarioArg,
+    SchedulerOpt,
     SeedOpt,
     SetOpt,
     WorldviewOpt,
     _check_analysis_memory,
+    _check_executor,
     _check_out,
+    _executor,
     _fail,
     _load,
     app,
@@ -57,6 +61,8 @@ def cruxes(
         typer.Option("--boot", min=0, max=10_000, help="Bootstrap resamples for the thresholds."),
     ] = 200,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the results.")] = None,
+    scheduler: SchedulerOpt = None,
+    cluster: ClusterOpt = None,
 ) -> None:
     """Which parameter values, term weights and horizons the verdict turns on.
 
@@ -72,6 +78,7 @@ def cruxes(
 
     sc = _load(scenario, samples, seed, set_, worldview)
     _check_out(out)
+    _check_executor(None, None, scheduler, cluster)
     _check_analysis_memory(sc, worlds=sc.samples, n_policies=2)
     if not get_engine(sc.engine).publishes_risk_inputs:
         _fail(
@@ -84,9 +91,13 @@ def cruxes(
     started = time.perf_counter()
     with progress_bar(f"cruxes of {sc.name}") as bar:
         task = bar.add_task("simulating", total=sc.samples)
-        comparison = compare(
-            sc, keep="none", progress=lambda done: bar.update(task, completed=done)
-        )
+        with _executor(None, None, scheduler, cluster) as executor:
+            comparison = compare(
+                sc,
+                keep="none",
+                executor=executor,
+                progress=lambda done: bar.update(task, completed=done),
+            )
         bar.update(task, description="finding cruxes", completed=0, total=None)
         try:
             found = find_cruxes(

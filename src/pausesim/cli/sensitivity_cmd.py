@@ -12,13 +12,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from pausesim.cli.app import (
+    ClusterOpt,
     SamplesOpt,
     ScenarioArg,
+    SchedulerOpt,
     SeedOpt,
     SetOpt,
     WorldviewOpt,
     _check_analysis_memory,
+    _check_executor,
     _check_out,
+    _executor,
     _fail,
     _load,
     app,
@@ -130,6 +134,8 @@ def sensitivity(
     ] = False,
     top: Annotated[int, typer.Option("--top", min=1, max=500, help="Rows to print.")] = 20,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the results.")] = None,
+    scheduler: SchedulerOpt = None,
+    cluster: ClusterOpt = None,
 ) -> None:
     """Rank the parameters by how much they move a verdict or metric.
 
@@ -145,12 +151,16 @@ def sensitivity(
         _fail(str(e))
     sc = _load(scenario, samples, seed, set_, worldview)
     _check_out(out)
+    _check_executor(None, None, scheduler, cluster)
     _check_analysis_memory(
         sc, worlds=base_samples if method == "sobol" else sc.samples, n_policies=2
     )
     outputs = resolve_outputs(output, sc)
     started = time.perf_counter()
-    with progress_bar(f"{method} on {sc.name}") as bar:
+    with (
+        _executor(None, None, scheduler, cluster) as executor,
+        progress_bar(f"{method} on {sc.name}") as bar,
+    ):
         task = bar.add_task(method, total=None)
 
         def progress(done: int, total: int) -> None:
@@ -163,6 +173,7 @@ def sensitivity(
                 parameters=parameter or None,
                 base_samples=base_samples,
                 progress=progress,
+                executor=executor,
                 **({"levers": True} if levers else {}),
             )
         except ValueError as e:

@@ -11,13 +11,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from pausesim.cli.app import (
+    ClusterOpt,
     SamplesOpt,
     ScenarioArg,
+    SchedulerOpt,
     SeedOpt,
     SetOpt,
     WorldviewOpt,
     _check_analysis_memory,
+    _check_executor,
     _check_out,
+    _executor,
     _fail,
     _load,
     app,
@@ -84,6 +88,8 @@ def sweep(
         int, typer.Option("--top", min=1, max=500, help="Best designs to print per worldview.")
     ] = 5,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the results.")] = None,
+    scheduler: SchedulerOpt = None,
+    cluster: ClusterOpt = None,
 ) -> None:
     """Search pause designs: expected risk per worldview, and the risk-delay trade-off.
 
@@ -103,6 +109,7 @@ def sweep(
         _fail("give at least one --vary LEVER=V1,V2,... or --optimize LEVER=LO:HI")
     sc = _load(scenario, samples, seed, set_, worldview)
     _check_out(out)
+    _check_executor(None, None, scheduler, cluster)
     _check_analysis_memory(sc, worlds=sc.samples, n_policies=batch_size + 1)
     try:
         levers = dict(parse_lever(v) for v in vary or [])
@@ -112,7 +119,10 @@ def sweep(
     except ValueError as e:
         _fail(escape(str(e)))
     started = time.perf_counter()
-    with progress_bar(f"sweep {sc.name}") as bar:
+    with (
+        _executor(None, None, scheduler, cluster) as executor,
+        progress_bar(f"sweep {sc.name}") as bar,
+    ):
         grid_task = bar.add_task("grid", total=n_designs)
         opt_task = bar.add_task("optimizer", total=None, visible=bool(bounds))
         phase = {"task": grid_task}
@@ -136,6 +146,7 @@ def sweep(
                 popsize=popsize,
                 seed=opt_seed,
                 progress=progress,
+                executor=executor,
             )
         except ValueError as e:
             _fail(escape(str(e)))
