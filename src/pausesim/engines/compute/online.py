@@ -22,12 +22,7 @@ import xarray as xr
 
 from pausesim.metrics.trajectory import lead_over_runner_up
 from pausesim.risk import horizon_labels, report_horizons
-from pausesim.worldviews.terms import (
-    TERMS,
-    _coalition_proximity,
-    _coalition_world_share,
-    danger_weight,
-)
+from pausesim.worldviews.terms import TERMS, danger_weight
 
 
 def ring_rows(times, metrics) -> int:
@@ -66,6 +61,7 @@ class Online:
 
     def __init__(self, times, member, policy, scenario, worldviews, eta, checked, n):
         self.times = np.asarray(times)
+        self._edges_cache = None
         self.n_t = len(self.times)
         self.member = member
         self.policy = policy
@@ -91,7 +87,8 @@ class Online:
         self.levels = np.asarray(levels, dtype=float)[:, None]
         self.cross = np.full((len(levels), n), np.nan)
         self.reached = np.zeros((len(levels), n), dtype=bool)
-        self.sums: dict[str, np.ndarray] = {}  # float64 sums of the checked rows (by shape)
+        #: per checked output, the samples where it left its allowed values at some step
+        self.flags = {k: np.zeros(n, dtype=bool) for k in self.checked}
         nan = np.full(n, np.nan)
         self.jump_best = np.full(n, -np.inf)
         self.jump_any = np.zeros(n, dtype=bool)
@@ -136,29 +133,28 @@ class Online:
             self.out_terms[key] = np.full((n_terms, n, cols), np.nan)
             self.out_risk[key] = np.full((n_w, n, cols), np.nan)
 
-    @property
-    def flags(self) -> dict[str, np.ndarray]:
-        """Per checked output, the samples where it left its allowed values at some step."""
-        out = {}
+    def _check(self, out: dict, rows: int) -> None:
+        """Flag the samples whose first ``rows`` rows of a checked output leave its values."""
         for name, allowed in self.checked.items():
-            acc = self.sums[name]
-            if allowed == "finite or +inf":  # (+inf plus -inf is NaN: still flagged)
-                bad = np.isnan(acc) | np.isneginf(acc)
+            a = out[name][:rows]
+            if allowed == "finite or +inf":
+                ok = ~(np.isnan(a) | np.isneginf(a))
             else:
-                bad = ~np.isfinite(acc)
-            out[name] = bad.reshape(-1, self.n).any(axis=0)
-        return out
+                ok = np.isfinite(a)
+            self.flags[name] |= ~ok.reshape(-1, self.n).all(axis=0)
 
     # -- the integration grid of pausesim.risk._integrate_time_major -------------------------
     def _edges(self):
-        t = self.times
-        dt = float(t[1] - t[0]) if self.n_t > 1 else 0.0
-        return dt, np.append(t, t[-1] + dt)
+        if self._edges_cache is None:
+            t = self.times
+            dt = float(t[1] - t[0]) if self.n_t > 1 else 0.0
+            self._edges_cache = dt, np.append(t, t[-1] + dt)
+        return self._edges_cache
 
     def _end_step(self, u):
-        """Step ``j`` whose ``[t_j, t_j + dt)`` holds the horizon time ``u``."""
+        """Step ``j`` whose ``[t_j, t_j + dt)`` holds the (finite) horizon time ``u``."""
         dt, edges = self._edges()
-        u = np.clip(np.nan_to_num(u, nan=self.times[0]), self.times[0], edges[-1])
+        u = np.clip(u, self.times[0], edges[-1])
         return np.clip(np.searchsorted(edges, u, side="right") - 1, 0, self.n_t - 1)
 
     # -- one row -------------------------------------------------------------------------------
@@ -173,12 +169,12 @@ class Online:
     def _row(self, out, j, first_lift):
         times, n_t, s = self.times, self.n_t, self._slot(j)
         n = self.n
-        if not self.sums:
-            self.sums = {k: np.zeros(out[k].shape[1:]) for k in self.checked}
-        # Failure flags: each checked row is summed in float64, where NaN and infinities
-        # propagate (a float32 row cannot overflow a float64 sum), and read at the end.
-        for name, acc in self.sums.items():
-            np.add(acc, out[name][s], out=acc)
+        # Failure flags, checked on the whole ring every ring - 1 rows (and at the last): each
+        # row is checked at least once, while it is in the ring. (Row j + 1 is complete but
+        # for its in_force_share, which still holds a row checked before.)
+        n_rows = out["frontier_capability"].shape[0]
+        if j == n_t - 1 or j % (self.ring - 1) == self.ring - 2:
+            self._check(out, n_rows if j + 1 >= n_rows else j + 2)
 
         f = out["frontier_capability"][s]
         f64 = f.astype(float)
@@ -188,20 +184,25 @@ class Online:
         lead = lead_over_runner_up(cap, 0)
 
         # crossings (pausesim.metrics.trajectory.crossing_time), found at the row that reaches
-        new = (f >= self.levels) & ~self.reached
-        if new.any():
+        new = f >= self.levels
+        new &= ~self.reached
+        any_new = new.any()
+        if any_new:
+            # (each sample crosses each level once: computed for the new crossings only)
+            li, si = np.nonzero(new)
             if j == 0:
-                t_new = np.full(new.shape, times[0])
+                t_new = np.full(li.shape, times[0])
             else:
-                y0 = out["frontier_capability"][self._slot(j - 1)].astype(float)
-                y1 = f64
-                frac = np.where(y1 > y0, (self.levels - y0) / (y1 - y0), 1.0)
+                y0 = out["frontier_capability"][self._slot(j - 1)][si].astype(float)
+                y1 = f64[si]
+                level = self.levels[li, 0]
+                frac = np.where(y1 > y0, (level - y0) / (y1 - y0), 1.0)
                 t_new = times[j - 1] + np.clip(frac, 0.0, 1.0) * (times[j] - times[j - 1])
-            self.cross = np.where(new, t_new, self.cross)
+            self.cross[li, si] = t_new
             self.reached |= new
             if new[0].any():
                 self._pick_danger(out, new[0], j, lead)
-        self.new_levels = new if new.any() else None
+        self.new_levels = new if any_new else None
 
         # largest jump over the window (pausesim.metrics.trajectory.max_jump)
         w = self.w_jump
@@ -218,7 +219,7 @@ class Online:
             self.capability_end = f64
 
         # lead during the takeoff (pausesim.metrics.trajectory.max_between)
-        if self.i0 is None or new[1:3].any():
+        if self.i0 is None or (any_new and new[1:3].any()):
             self.i0 = self._grid_index(self.cross[1], n_t)
             self.i1 = self._grid_index(self.cross[2], n_t - 1)
         i0, i1 = self.i0, self.i1
@@ -243,12 +244,12 @@ class Online:
 
     def _grid_index(self, t, top):
         """The grid point at or after ``t`` (``top`` where ``t`` is NaN)."""
-        idx = np.searchsorted(self.times, np.nan_to_num(t, nan=np.inf) - 1e-9)
+        idx = np.searchsorted(self.times, np.where(np.isnan(t), np.inf, t) - 1e-9)
         return np.clip(idx, 0, top)
 
     def _lead_take(self, rows, lead):
         rows = rows & np.isfinite(lead)
-        self.lead_best = np.where(rows, np.maximum(self.lead_best, lead), self.lead_best)
+        np.maximum(self.lead_best, np.where(rows, lead, -np.inf), out=self.lead_best)
         self.lead_any |= rows
 
     def _at(self, out, name, rows, idx, j):
@@ -302,23 +303,27 @@ class Online:
         if not self.worldviews:
             return
         risk = self.risk
-        members = np.broadcast_to(self.member[j][:, None], capability32.shape)
+        member = self.member[j]  # (actor,): membership is the same in every sample
+        members = np.broadcast_to(member[:, None], capability32.shape)
         capability = capability32.astype(float)
         if j == 0:
             self._first = {"frontier_capability": frontier, "capability": capability}
-            self.world0 = shares.copy()  # (the ring's row is overwritten later)
+            # the coalition's share of the world at the start (_coalition_world_share)
+            first = shares
+            world = np.where(np.isnan(first), 0.0, first).sum(axis=0)  # (actor, sample)
+            self.world0 = np.where(np.isnan(world), 0.0, world)
         dw = danger_weight(frontier, self.metrics.danger_level_ooms, risk.danger_width_ooms)
         speed = np.maximum(0.0, self._speed(out, "frontier_capability", j, frontier))
         gap = out["alignment_gap"][s].astype(float)
         in_force = out["in_force_share"][s].astype(float)
-        proximity = _coalition_proximity(capability32[None], members[None])[0]
-        n_members = members.sum(axis=0)
-        coalition_share = _coalition_world_share(self.world0[None], members[None])[0]
+        proximity = self._proximity(capability32, member)
+        n_members = int(member.sum())
+        coalition_share = np.where(members, self.world0, 0.0).sum(axis=0)
         enf = self.policy.enforcement
         intensity = max(enf.chip_mechanism_coverage, 1.0 - np.exp(-enf.detection_hazard_per_year))
-        has_outsiders = (~members).any(axis=0)
+        has_outsiders = bool((~member).any())
         n_actors = members.shape[0]
-        actor_share = np.nansum(shares, axis=0)
+        actor_share = np.where(np.isnan(shares), 0.0, shares).sum(axis=0)  # (as nansum)
         own_excess = np.maximum(
             0.0, self._speed(out, "capability", j, capability) - risk.safe_speed_ooms_per_year
         )
@@ -368,6 +373,20 @@ class Online:
         self.prev = (self.acc_terms.copy(), stack, self.acc_hazard.copy(), hz)
         self.acc_terms += stack
         self.acc_hazard += hz.astype(float)
+
+    @staticmethod
+    def _proximity(capability32, member):
+        """``_coalition_proximity`` of one step, with the step's members ``(actor,)``.
+
+        The best of each side is the ``fmax`` of its rows (NaN ignored, NaN if the side is
+        empty), the same values as the masked ``fmax`` of the trajectory path.
+        """
+        n = capability32.shape[1]
+        nan = np.full(n, np.nan, dtype=capability32.dtype)
+        k_coal = np.fmax.reduce(capability32[member], axis=0) if member.any() else nan
+        k_out = np.fmax.reduce(capability32[~member], axis=0) if (~member).any() else nan
+        lead = k_coal - k_out
+        return np.exp(-np.maximum(0.0, np.where(np.isnan(lead), 0.0, lead)))
 
     def _close(self, key, rows, col, u, edges, dt, j, acc_t, terms, acc_h, hz):
         """Integrals to horizon ``col`` (at times ``u``) of the samples ``rows``, in step ``j``."""
