@@ -235,7 +235,11 @@ class Online:
         if not self.policy.is_none:
             due = ~self.inference_done & np.isfinite(first_lift)
             if due.any():
-                idx = np.clip(np.searchsorted(times, first_lift - 1e-9) - 1, 0, n_t - 1)
+                cand = np.flatnonzero(due)
+                idx = np.zeros(n, dtype=np.int64)
+                idx[cand] = np.clip(
+                    np.searchsorted(times, first_lift[cand] - 1e-9) - 1, 0, n_t - 1
+                )
                 due &= idx <= j
                 if due.any():
                     self._pick_inference(out, due, idx, j)
@@ -265,7 +269,8 @@ class Online:
         return np.moveaxis(picked, -1, 0)
 
     def _pick_danger(self, out, rows, j, lead):
-        idx = self._grid_index(self.cross[0], self.n_t - 1)
+        idx = np.zeros(self.n, dtype=np.int64)
+        idx[rows] = self._grid_index(self.cross[0, rows], self.n_t - 1)
         names = ("low_safety_frontier_share", "frontier_share", "alignment_frontier")
         for name in (*names, "alignment_gap"):
             v = self._at(out, name, rows, idx, j)
@@ -370,9 +375,10 @@ class Online:
                         if parts is None or (end < j - 1).any():
                             raise RuntimeError("online risk: a horizon before the kept steps")
                         self._close(key, idx[sel], col, u[sel], edges, dt, step, *parts)
-        self.prev = (self.acc_terms.copy(), stack, self.acc_hazard.copy(), hz)
-        self.acc_terms += stack
-        self.acc_hazard += hz.astype(float)
+        # (new accumulators rather than in-place sums: the old ones are the previous row's)
+        self.prev = (self.acc_terms, stack, self.acc_hazard, hz)
+        self.acc_terms = self.acc_terms + stack
+        self.acc_hazard = self.acc_hazard + hz.astype(float)
 
     @staticmethod
     def _proximity(capability32, member):
