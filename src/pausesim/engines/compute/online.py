@@ -237,9 +237,7 @@ class Online:
             if due.any():
                 cand = np.flatnonzero(due)
                 idx = np.zeros(n, dtype=np.int64)
-                idx[cand] = np.clip(
-                    np.searchsorted(times, first_lift[cand] - 1e-9) - 1, 0, n_t - 1
-                )
+                idx[cand] = np.clip(np.searchsorted(times, first_lift[cand] - 1e-9) - 1, 0, n_t - 1)
                 due &= idx <= j
                 if due.any():
                     self._pick_inference(out, due, idx, j)
