@@ -468,11 +468,17 @@ def horizon_sweep(
     """
     rows = []
     bad = _failed_mask(failed, policy.sizes["sample"])
+    labels = list(policy["horizon"].values)
+    # plain arrays (sample, term, horizon): the same sums as worldview_hazard, without the
+    # labelled alignment of every operation
+    terms = [str(t) for t in policy["term"].values]
+    dims = ("sample", "term", "horizon")
+    p_values = policy.transpose(*dims).values
+    c_values = counterfactual.sel(term=terms, horizon=labels).transpose(*dims).values
     for wv in worldviews:
-        hp, hc = worldview_hazard(policy, wv), worldview_hazard(counterfactual, wv)
-        hp, hc = hp.transpose("sample", ...), hc.transpose("sample", ...)
-        for h in policy["horizon"].values:
-            a, b = hp.sel(horizon=h).values, hc.sel(horizon=h).values
+        hp, hc = _weighted(p_values, terms, wv), _weighted(c_values, terms, wv)
+        for col, h in enumerate(labels):
+            a, b = hp[:, col], hc[:, col]
             d = a - b
             ok, n, counts = _better_counts(d, bad)
             kind, value = _horizon_kind(str(h))
@@ -490,6 +496,15 @@ def horizon_sweep(
                 }
             )
     return pd.DataFrame(rows).set_index(["worldview", "horizon"])
+
+
+def _weighted(values: np.ndarray, terms: list[str], worldview: Worldview) -> np.ndarray:
+    """:func:`worldview_hazard` of ``values`` ``(sample, term, horizon)``: ``(sample, horizon)``."""
+    total = np.zeros((values.shape[0], values.shape[2]))
+    for t, w in worldview.weights.items():
+        if w > 0:
+            total = total + w * values[:, terms.index(t)].astype(float)
+    return total
 
 
 def _horizon_kind(label: str) -> tuple[str, float]:

@@ -413,8 +413,12 @@ class _ChunkJob:
             )
         pds = sp.to_dataset().assign_coords(sample=np.arange(lo, hi))
         outputs = []
+        online = self.keep == "none" and hasattr(engine, "simulate_online")
         for pol in self.policies:
             events_rng = _chunk_rngs(sc.seed, index)[1]  # the same event stream per policy
+            if online:
+                outputs.append(self._online(engine, sp, pds, pol, events_rng, lo, hi))
+                continue
             ds = engine.simulate(sp, pol, sc.grid, events_rng)
             ds = ds.assign_coords(sample=np.arange(lo, hi))
             m = run_metrics(ds, pol, sc.metrics)
@@ -429,6 +433,25 @@ class _ChunkJob:
                 ds["hazard"] = hazard.transpose("sample", "worldview", "time")
             outputs.append((_kept(ds, self.keep), m, th))
         return outputs, pds
+
+    def _online(self, engine, sp, pds, pol, events_rng, lo, hi):
+        """One policy with metrics and risk accumulated in the engine's loop (no trajectories).
+
+        The same numbers as simulating, then :func:`run_metrics` and :func:`evaluate_risk` on
+        the trajectories (``tests/engines/compute/test_online.py``).
+        """
+        sc = self.scenario
+        eta = pds["governance_hazard_reduction"].values
+        ds, acc = engine.simulate_online(sp, pol, sc.grid, events_rng, sc, self.worldviews, eta)
+        ds = ds.assign_coords(sample=np.arange(lo, hi))
+        m = run_metrics(ds, pol, sc.metrics, summary=acc.summary())
+        m = _with_headline_metrics(m, ds, engine)
+        th = None
+        if self.worldviews:
+            risk, th, in_hazard = acc.risk_outputs(ds["sample_failed"].values, ds["sample"].values)
+            m = flag_failed(m, in_hazard & ~m["sample_failed"].values, "hazard")
+            m["risk"] = risk
+        return xr.Dataset(), m, th
 
 
 def _binned_where_run(executor: Executor, job: _ChunkJob, items: list, reducers: list):
@@ -577,6 +600,14 @@ def estimate_memory(
     # One chunk's peak (the engine's temporaries, the other policies' kept outputs) and the
     # finished chunks the executor holds until they are merged in order.
     chunk_peak = _CHUNK_PEAK_FACTOR * traj_chunk + (p - 1) * kept_chunk
+    if keep == "none" and hasattr(engine, "simulate_online"):
+        # metrics and hazards accumulate in the loop: the engine keeps a ring of a few steps
+        # (pausesim.engines.compute.online), and the accumulators hold the integrated terms
+        # in float64 at the report and risk horizons (about 3x their float32 result)
+        from pausesim.engines.compute.online import ring_rows
+
+        rows = min(n_t, ring_rows(scenario.grid.times, scenario.metrics))
+        chunk_peak = _CHUNK_PEAK_FACTOR * traj_chunk * rows / n_t + 3 * h * chunk
     working = in_flight * (chunk_peak + p * kept_chunk)
     baseline = _BASELINE_BYTES * (1 + (in_flight if processes else 0))
     return MemoryEstimate(

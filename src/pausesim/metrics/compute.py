@@ -216,41 +216,37 @@ DELTA_METRICS: dict[str, MetricInfo] = {
 }
 
 
-def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
+def run_metrics(ds: xr.Dataset, policy: Policy, settings, summary: dict | None = None):
     """Per-sample metrics of a run.
 
     ``settings`` is a :class:`~pausesim.scenario.MetricSettings` (levels in OOM above the
-    reference, jump window).
+    reference, jump window). ``summary`` holds the per-sample quantities that the metrics
+    read from the trajectories (:func:`trajectory_summary`); an engine that accumulates them
+    while it steps (:class:`pausesim.engines.compute.online.Online`) passes them here with a
+    ``ds`` of its per-sample outputs only.
     """
+    s = trajectory_summary(ds, policy, settings) if summary is None else summary
+    danger = s["danger"]
     times = ds["time"].values
-    frontier = ds["frontier_capability"].values
-    danger = crossing_time(frontier, times, settings.danger_level_ooms)
-    t_from = crossing_time(frontier, times, settings.takeoff_from_ooms)
-    t_to = crossing_time(frontier, times, settings.takeoff_to_ooms)
     lift = ds["lift_time"].values
     # the first grid point at or after the start year is when the pause actually starts
     i_start = min(int(np.searchsorted(times, policy.start_year - 1e-9)), len(times) - 1)
     start = times[i_start] if not policy.is_none else np.nan
-    # Shares are only needed at the danger level: pick that step first, then sum (NaN as 0,
-    # like xarray's sums), instead of summing the whole (sample, actor, sector, time) array.
-    shares = ds["frontier_share"].transpose("sample", "actor", "sector", "time")
-    at_danger = _nan_as_zero(pick_at(shares.values, times, danger))  # (sample, actor, sector)
+    at_danger = s["at_danger"]  # (sample, actor, sector), NaN as 0
     undefined = np.isnan(danger)
-    actors = list(shares["actor"].values)
+    actors = [str(a) for a in ds["actor"].values]
     members = [actors.index(a) for a in policy.coalition.everyone_ever]
-    sectors = list(shares["sector"].values)
+    sectors = s["sectors"]
     coalition_at_danger = _sum_in_order(at_danger[:, members]) if members else np.zeros_like(danger)
     covert_at_danger = (
         at_danger[:, :, sectors.index("covert")].sum(axis=1)
         if "covert" in sectors
         else np.zeros_like(danger)
     )
-    low = ds["low_safety_frontier_share"].values
-    lead = lead_over_runner_up(ds["capability"].transpose("sample", "actor", "time").values, 1)
     data = {
         "danger_year": danger,
-        "takeoff_years": t_to - t_from,
-        "max_jump_ooms_per_year": max_jump(frontier, times, settings.jump_window_years),
+        "takeoff_years": s["takeoff_to"] - s["takeoff_from"],
+        "max_jump_ooms_per_year": s["max_jump"],
         # exact pause events where the engine records them, else estimates from the grid
         **(
             episode_metrics(ds, policy)
@@ -260,14 +256,14 @@ def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
                 "pause_years": np.where(np.isfinite(lift), lift - start, np.nan),
             }
         ),
-        "capability_end": frontier[:, -1].astype(float),
-        "low_safety_share_at_danger": value_at(low, times, danger),
-        "low_safety_share_max": low.max(axis=1).astype(float),
-        "covert_share_max": _covert_max(shares, sectors),
+        "capability_end": s["capability_end"],
+        "low_safety_share_at_danger": s["low_safety_at_danger"],
+        "low_safety_share_max": s["low_safety_max"],
+        "covert_share_max": s["covert_max"],
         "coalition_share_at_danger": np.where(undefined, np.nan, coalition_at_danger),
         "covert_share_at_danger": np.where(undefined, np.nan, covert_at_danger),
-        "lead_at_danger_ooms": value_at(lead, times, danger),
-        "lead_max_takeoff_ooms": max_between(lead, times, t_from, t_to),
+        "lead_at_danger_ooms": s["lead_at_danger"],
+        "lead_max_takeoff_ooms": s["lead_max_takeoff"],
     }
     out = xr.Dataset(
         {k: (("sample",), np.asarray(v, dtype=float)) for k, v in data.items()},
@@ -275,16 +271,13 @@ def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
     )
     per_actor = np.where(undefined[:, None], np.nan, at_danger.sum(axis=2))
     out["frontier_share_at_danger"] = (("sample", "actor"), per_actor)
-    if "deployed_capability" in ds:
-        out["inference_gain_ooms"] = (("sample",), inference_gain_at_lift(ds, policy))
-    if "alignment_frontier" in ds:
-        out["alignment_at_danger"] = (
-            ("sample",),
-            value_at(ds["alignment_frontier"].values, times, danger).astype(float),
-        )
+    if "inference_gain" in s:
+        out["inference_gain_ooms"] = (("sample",), s["inference_gain"])
+    if "alignment_at_danger" in s:
+        out["alignment_at_danger"] = (("sample",), s["alignment_at_danger"].astype(float))
         out["alignment_gap_at_danger"] = (
             ("sample",),
-            value_at(ds["alignment_gap"].values, times, danger).astype(float),
+            s["alignment_gap_at_danger"].astype(float),
         )
         out["n_pauses"] = ds["n_pauses"]
     if "defection_overhang" in ds:
@@ -299,6 +292,49 @@ def run_metrics(ds: xr.Dataset, policy: Policy, settings) -> xr.Dataset:
         if k in out:
             out[k].attrs.update(units=info.unit, description=info.description)
     return out
+
+
+def trajectory_summary(ds: xr.Dataset, policy: Policy, settings) -> dict[str, np.ndarray]:
+    """The per-sample quantities :func:`run_metrics` reads from the trajectories of ``ds``.
+
+    Keys: ``sectors`` (of ``frontier_share``), ``danger``, ``takeoff_from``, ``takeoff_to``
+    (crossing times), ``max_jump``,
+    ``capability_end``, ``low_safety_at_danger``, ``low_safety_max``, ``covert_max``,
+    ``at_danger`` (frontier shares ``(sample, actor, sector)`` at the danger level, NaN as 0),
+    ``lead_at_danger``, ``lead_max_takeoff`` and, where the engine publishes their inputs,
+    ``inference_gain``, ``alignment_at_danger`` and ``alignment_gap_at_danger``.
+    """
+    times = ds["time"].values
+    frontier = ds["frontier_capability"].values
+    danger = crossing_time(frontier, times, settings.danger_level_ooms)
+    t_from = crossing_time(frontier, times, settings.takeoff_from_ooms)
+    t_to = crossing_time(frontier, times, settings.takeoff_to_ooms)
+    # Shares are only needed at the danger level: pick that step first, then sum (NaN as 0,
+    # like xarray's sums), instead of summing the whole (sample, actor, sector, time) array.
+    shares = ds["frontier_share"].transpose("sample", "actor", "sector", "time")
+    sectors = [str(v) for v in shares["sector"].values]
+    low = ds["low_safety_frontier_share"].values
+    lead = lead_over_runner_up(ds["capability"].transpose("sample", "actor", "time").values, 1)
+    s = {
+        "danger": danger,
+        "takeoff_from": t_from,
+        "takeoff_to": t_to,
+        "max_jump": max_jump(frontier, times, settings.jump_window_years),
+        "capability_end": frontier[:, -1].astype(float),
+        "low_safety_at_danger": value_at(low, times, danger),
+        "low_safety_max": low.max(axis=1).astype(float),
+        "sectors": sectors,
+        "covert_max": _covert_max(shares, sectors),
+        "at_danger": _nan_as_zero(pick_at(shares.values, times, danger)),
+        "lead_at_danger": value_at(lead, times, danger),
+        "lead_max_takeoff": max_between(lead, times, t_from, t_to),
+    }
+    if "deployed_capability" in ds:
+        s["inference_gain"] = inference_gain_at_lift(ds, policy)
+    if "alignment_frontier" in ds:
+        s["alignment_at_danger"] = value_at(ds["alignment_frontier"].values, times, danger)
+        s["alignment_gap_at_danger"] = value_at(ds["alignment_gap"].values, times, danger)
+    return s
 
 
 def episode_metrics(ds: xr.Dataset, policy: Policy) -> dict[str, np.ndarray]:

@@ -158,16 +158,58 @@ class ComputeEngine:
             out = _run(params, policy, grid, rng, self.dtype)
         return _to_dataset(out, params, policy, grid)
 
+    def simulate_online(
+        self,
+        params: SampledParams,
+        policy: Policy,
+        grid: TimeGrid,
+        rng: np.random.Generator,
+        scenario,
+        worldviews,
+        eta: np.ndarray,
+    ):
+        """Run all samples keeping no trajectory; metrics and hazards accumulate as it steps.
+
+        Returns the per-sample outputs (pause events, failure flags) as a Dataset, like
+        :meth:`simulate` without its trajectories, and the :class:`~pausesim.engines.compute.
+        online.Online` accumulators (``summary()``, ``risk_outputs()``), which hold what the
+        metrics and the risk read from the trajectories.
+        """
+        from pausesim.engines.compute.online import Online
+
+        policy.check_actors(params.actors)
+        member = pause.membership(policy, params.actors, grid.times)
+        checked = {k: v for k, v in _CHECKED.items() if k not in _PER_SAMPLE}
+        online = Online(grid.times, member, policy, scenario, worldviews, eta, checked, params.n)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            out = _run(params, policy, grid, rng, self.dtype, observer=online)
+        per_sample = {k: out[k] for k in _PER_SAMPLE}
+        return _to_dataset(per_sample, params, policy, grid, online.flags), online
+
 
 ENGINE = ComputeEngine()
 
 
 def _run(
-    sp: SampledParams, policy: Policy, grid: TimeGrid, rng: np.random.Generator, dtype
+    sp: SampledParams,
+    policy: Policy,
+    grid: TimeGrid,
+    rng: np.random.Generator,
+    dtype,
+    observer=None,
 ) -> dict:
+    """The step loop; returns every output (trajectories time-major, per-sample events).
+
+    With an ``observer`` (:class:`pausesim.engines.compute.online.Online`), the trajectories
+    live in a ring of ``observer.ring`` steps instead of the whole grid: the observer reads
+    each step's row once it is complete (one step later, when its ``in_force_share`` is known)
+    and accumulates the metrics and hazards from it, so memory is O(samples), not
+    O(samples x steps).
+    """
     times = grid.times
     dt = grid.step
     n, n_act, n_t = sp.n, len(sp.actors), len(times)
+    n_rows = n_t if observer is None else min(n_t, observer.ring)
     member = pause.membership(policy, sp.actors, times)
     # Actor-major layout: per-actor quantities are (actor, sample), so reductions over actors
     # are element-wise operations on a few long rows.
@@ -178,16 +220,16 @@ def _run(
     # -- outputs, time-major so each step writes a contiguous block -------------------------
     # Covert quantities are zeroed: only coalition members' covert sectors are written (step 5).
     out = {
-        v: (np.zeros if v == "covert_share" else np.empty)((n_t, n_act, n), dtype=dtype)
+        v: (np.zeros if v == "covert_share" else np.empty)((n_rows, n_act, n), dtype=dtype)
         for v in _ACTOR_VARS
     }
-    out["frontier_share"] = np.zeros((n_t, len(SECTORS), n_act, n), dtype=dtype)
+    out["frontier_share"] = np.zeros((n_rows, len(SECTORS), n_act, n), dtype=dtype)
     for v in _SAMPLE_VARS:
-        out[v] = np.empty((n_t, n), dtype=dtype)
-    out["paused"] = np.zeros((n_t, n_act, n), dtype=bool)
-    out["in_force"] = np.zeros((n_t, n), dtype=bool)
+        out[v] = np.empty((n_rows, n), dtype=dtype)
+    out["paused"] = np.zeros((n_rows, n_act, n), dtype=bool)
+    out["in_force"] = np.zeros((n_rows, n), dtype=bool)
     # share of [t_k, t_k+1) the pause was in force: known once step k+1 is done
-    out["in_force_share"] = np.zeros((n_t, n), dtype=dtype)
+    out["in_force_share"] = np.zeros((n_rows, n), dtype=dtype)
 
     # -- initial state ----------------------------------------------------------------------
     t_hw = p["hw_doubling_years"]
@@ -299,6 +341,10 @@ def _run(
         t = times[k]
         coalition = member[k]
         has_members = coalition.any()
+        r = k % n_rows  # this step's row of the outputs (a ring when observed)
+        if observer is not None and k >= n_rows:  # rows written only in part: cleared
+            out["covert_share"][r] = 0.0
+            out["frontier_share"][r, 1] = 0.0
 
         # 1. scheduled pause events in (t_prev, t]: start, fixed end, politicised lift, the
         #    last defection; each at its own time inside the step ---------------------------
@@ -534,7 +580,7 @@ def _run(
             member_covert_e = bought + outsourced + budget[covert_rows]
             member_covert_e += efficiency[covert_rows]
             member_covert_e -= p["covert_alg_penalty_ooms"]
-            out["covert_share"][k, covert_rows] = sigma[covert_rows]
+            out["covert_share"][r, covert_rows] = sigma[covert_rows]
         else:  # no covert sector anywhere: legal labs only
             covert_rows = np.zeros(n_act, dtype=bool)
 
@@ -646,44 +692,48 @@ def _run(
         actor_share[covert_rows] += covert_shares
 
         o = out
-        o["capability"][k] = capability
-        o["effective_compute"][k] = best_e
-        o["physical_compute"][k] = run
-        o["feasible_compute"][k] = feasible
-        o["algorithmic_efficiency"][k] = efficiency
-        o["hardware_price_performance"][k] = access
-        o["budget"][k] = budget
-        o["research_share"][k] = research
-        o["safety_culture"][k] = culture
+        o["capability"][r] = capability
+        o["effective_compute"][r] = best_e
+        o["physical_compute"][r] = run
+        o["feasible_compute"][r] = feasible
+        o["algorithmic_efficiency"][r] = efficiency
+        o["hardware_price_performance"][r] = access
+        o["budget"][r] = budget
+        o["research_share"][r] = research
+        o["safety_culture"][r] = culture
         inference = np.subtract(access, access_at_bind)
         inference *= p["inference_gain"]
         inference += capability
-        o["deployed_capability"][k] = inference
-        o["alignment"][k] = aligned
-        o["frontier_share"][k, 0] = legal_share
-        o["frontier_share"][k, 1, covert_rows] = covert_shares
-        o["frontier_capability"][k] = frontier_k
-        o["low_safety_frontier_share"][k] = frontier.low_safety_share(
+        o["deployed_capability"][r] = inference
+        o["alignment"][r] = aligned
+        o["frontier_share"][r, 0] = legal_share
+        o["frontier_share"][r, 1, covert_rows] = covert_shares
+        o["frontier_capability"][r] = frontier_k
+        o["low_safety_frontier_share"][r] = frontier.low_safety_share(
             shares, sector_culture, p["low_safety_threshold"]
         )
-        o["alignment_frontier"][k] = (actor_share * aligned).sum(axis=0)
-        o["alignment_gap"][k] = _alignment_gap(
+        o["alignment_frontier"][r] = (actor_share * aligned).sum(axis=0)
+        o["alignment_gap"][r] = _alignment_gap(
             shares, sector_e - e_ref, np.concatenate([aligned, aligned[covert_rows]])
         )
-        o["governance"][k] = capacity
-        o["cap"][k] = cap
+        o["governance"][r] = capacity
+        o["cap"][r] = cap
         in_force = state.in_force & has_members  # (after this step's catch-up lifts)
-        o["paused"][k] = in_force[None, :] & coalition[:, None]
-        o["in_force"][k] = in_force
+        o["paused"][r] = in_force[None, :] & coalition[:, None]
+        o["in_force"][r] = in_force
         if k > 0:
-            o["in_force_share"][k - 1] = np.where(has_members, f_in_force, 0.0)
+            o["in_force_share"][(k - 1) % n_rows] = np.where(has_members, f_in_force, 0.0)
         if k == n_t - 1:  # (the last step: as at the end of the grid)
-            o["in_force_share"][k] = in_force
+            o["in_force_share"][r] = in_force
+        if observer is not None and k > 0:
+            observer.row(out, k - 1, state.first_lift)
         t_prev = t
         in_force_prev = in_force
         efficiency_prev = efficiency
         budget_prev, access_prev = budget, access
     state.finish()
+    if observer is not None:
+        observer.row(out, n_t - 1, state.first_lift)
     out["in_coalition"] = np.broadcast_to(member[:, :, None], (n_t, n_act, n))
     out["lift_time"] = state.first_lift
     out["n_pauses"] = state.n_pauses
@@ -758,7 +808,14 @@ def _best(capability: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return capability[mask].max(axis=0)
 
 
-def _to_dataset(out: dict, p: SampledParams, policy: Policy, grid: TimeGrid) -> xr.Dataset:
+def _to_dataset(
+    out: dict, p: SampledParams, policy: Policy, grid: TimeGrid, checked_rows=None
+) -> xr.Dataset:
+    """The engine's outputs as a Dataset with its failure flags.
+
+    ``checked_rows`` holds the flags of the trajectories an observer checked step by step
+    (then ``out`` holds only the per-sample outputs).
+    """
     coords = {
         "sample": np.arange(p.n),
         "actor": list(p.actors),
@@ -781,7 +838,7 @@ def _to_dataset(out: dict, p: SampledParams, policy: Policy, grid: TimeGrid) -> 
         else:  # (time, sector, actor, sample)
             data[name] = (("sample", "actor", "sector", "time"), arr.transpose(3, 2, 1, 0))
     ds = xr.Dataset(data, coords=coords)
-    flags = _failure_flags(out)
+    flags = _failure_flags(out, checked_rows)
     ds["variable_failed"] = (("sample", "failure_check"), flags)
     ds = ds.assign_coords(failure_check=list(_CHECKED))
     ds["variable_failed"].attrs.update(
@@ -845,12 +902,20 @@ _PER_SAMPLE_FIRST = frozenset(
         "episode_overhang",
     }
 )
+#: outputs of :func:`_run` with one value (or one row) per sample and no time
+_PER_SAMPLE = (*sorted(_PER_SAMPLE_FIRST), "n_pauses")
 
 
-def _failure_flags(out: dict) -> np.ndarray:
-    """``(sample, variable)``: where each output of :data:`_CHECKED` leaves its allowed values."""
+def _failure_flags(out: dict, checked_rows: dict | None = None) -> np.ndarray:
+    """``(sample, variable)``: where each output of :data:`_CHECKED` leaves its allowed values.
+
+    ``checked_rows`` gives the flags of outputs already checked (row by row, by an observer).
+    """
     cols = []
     for name, allowed in _CHECKED.items():
+        if checked_rows is not None and name in checked_rows:
+            cols.append(checked_rows[name])
+            continue
         a = np.asarray(out[name])
         if allowed == "finite or +inf":
             bad = np.isnan(a) | np.isneginf(a)
