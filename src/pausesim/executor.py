@@ -40,15 +40,17 @@ def _ordered_map(pool: _FuturesExecutor, workers: int, fn, items: list) -> Itera
 
 
 class LocalExecutor:
-    """Threads in this process (the default).
+    """Threads in this process (the default: one thread).
 
-    NumPy releases the GIL inside its array loops, but the compute engine makes many small
-    NumPy calls per step, so threads gain little on two cores; :class:`ProcessExecutor` scales
-    better for large runs.
+    NumPy releases the GIL inside its array loops, but both engines make many small NumPy
+    calls per step, so threads contend for the GIL: on a 2-core machine two threads were 1.2x
+    (compute, 20,000 worlds) and 1.45x (ftm, 2,000 worlds) *slower* than one
+    (docs/performance.md). The default is therefore one thread; :class:`ProcessExecutor`
+    (``--processes N``) is what scales.
     """
 
     def __init__(self, workers: int | None = None) -> None:
-        self.workers = max(1, workers or min(4, os.cpu_count() or 1))
+        self.workers = max(1, workers or 1)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """Run ``fn`` over ``items`` on the thread pool, yielding results in order."""

@@ -113,7 +113,8 @@ WorkersOpt = Annotated[
         "--workers",
         min=1,
         max=64,
-        help="Threads for chunks (--processes N sets worker processes instead).",
+        help="Threads for chunks (default 1: threads contend for the GIL and slow the run "
+        "down; use --processes N to use more cores).",
     ),
 ]
 ProcessesOpt = Annotated[
