@@ -7,6 +7,7 @@ hypothesis strategies for policies, so that property tests read as statements ab
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -16,6 +17,20 @@ from pausesim.engines import get_engine
 from pausesim.grid import TimeGrid
 from pausesim.params.sampling import SampledParams, sample_params
 from pausesim.policy import Coalition, EndRule, Lift, Policy
+
+#: Debian's Chromium, which the browser tests drive through Playwright (``.ci/run`` installs the
+#: ``chromium`` package; a browser downloaded by ``playwright install`` is never used).
+CHROMIUM = Path("/usr/bin/chromium")
+#: Its flags: headless as root, and no background connections (the network is closed).
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 
 
 def sample_world(

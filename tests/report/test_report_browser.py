@@ -7,21 +7,12 @@ import pytest
 
 from pausesim.report import write_report
 from pausesim.run import load_result
+from pausesim.testing import CHROMIUM, CHROMIUM_ARGS
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)",
 )
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 #: Per plot div: its id, whether plotly drew its SVG, its data traces and the drawn trace groups.
 RENDERED = """() => Array.from(document.querySelectorAll('.plotly-graph-div')).map(d => ({
@@ -37,7 +28,7 @@ RENDERED = """() => Array.from(document.querySelectorAll('.plotly-graph-div')).m
 def browser():
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=list(CHROMIUM_ARGS))
         yield b
         b.close()
 

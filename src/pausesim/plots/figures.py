@@ -450,6 +450,20 @@ def lift_reasons(obj) -> go.Figure:
     return _layout(fig, "Why the first pause ended", height=120 + 50 * len(t), legend=False)
 
 
+def _percent_box(src: PlotSource, run: str, values, category: str, legend: bool) -> go.Box:
+    """One run's box of a share or probability across worlds, in percent, at ``category``."""
+    return go.Box(
+        y=100 * values.astype(float),
+        x=[category] * len(values),
+        name=_run_name(src, run),
+        legendgroup=run,
+        showlegend=legend,
+        marker_color=RUN_COLOURS[run],
+        boxpoints=False,
+        offsetgroup=run,
+    )
+
+
 def shares(obj, metric: str = "frontier_share_at_danger") -> go.Figure:
     """Each actor's share of the frontier when it reaches the danger level, across worlds."""
     src = as_source(obj)
@@ -463,18 +477,7 @@ def shares(obj, metric: str = "frontier_share_at_danger") -> go.Figure:
         found = True
         for c in cols:
             actor = T.split_cell(c)[1][0]
-            fig.add_trace(
-                go.Box(
-                    y=100 * frame[c].astype(float),
-                    x=[T.actor(actor)] * len(frame),
-                    name=_run_name(src, run),
-                    legendgroup=run,
-                    showlegend=c == cols[0],
-                    marker_color=RUN_COLOURS[run],
-                    boxpoints=False,
-                    offsetgroup=run,
-                )
-            )
+            fig.add_trace(_percent_box(src, run, frame[c], T.actor(actor), c == cols[0]))
     if not found:
         raise NoData(f"these results have no '{T.label(metric, 'metric', src.engine)}'")
     fig.update_layout(boxmode="group")
@@ -571,18 +574,7 @@ def risk_levels(obj, horizon: str | None = None) -> go.Figure:
         for c in cols:
             found = True
             w = T.split_cell(c)[1][0]
-            fig.add_trace(
-                go.Box(
-                    y=100 * frame[c].astype(float),
-                    x=[T.worldview(w)] * len(frame),
-                    name=_run_name(src, run),
-                    legendgroup=run,
-                    showlegend=c == cols[0],
-                    marker_color=RUN_COLOURS[run],
-                    boxpoints=False,
-                    offsetgroup=run,
-                )
-            )
+            fig.add_trace(_percent_box(src, run, frame[c], T.worldview(w), c == cols[0]))
     if not found:
         raise NoData(f"no risk {T.horizon(h)} in these results")
     fig.update_layout(boxmode="group")
