@@ -108,6 +108,18 @@ GOVERNANCE_PARAMETERS: tuple[Parameter, ...] = (
 )
 
 
+def decay_factors(decay: np.ndarray, dt: float) -> tuple[np.ndarray, np.ndarray]:
+    """Of :func:`governance_step`: the stock kept over ``dt`` and the gain of a unit growth.
+
+    ``(exp(-d dt), (1 - exp(-d dt)) / d)`` (``dt`` where ``d = 0``); constant over a run with
+    a fixed step, so the engine computes them once.
+    """
+    keep = np.exp(-decay * dt)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        gain = np.where(decay > 0, -np.expm1(-decay * dt) / decay, dt)
+    return keep, gain
+
+
 def governance_step(
     capacity: np.ndarray,
     in_force: np.ndarray,
@@ -115,17 +127,17 @@ def governance_step(
     growth_baseline: np.ndarray,
     decay: np.ndarray,
     dt: float,
+    factors: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Exact step of ``dGamma/dt = g_p f + g_b - d Gamma`` over ``dt``.
 
     ``in_force`` is the fraction ``f`` of the step during which the pause was in force (or a
     boolean); the growth is held constant over the step and the linear equation solved
-    exactly, so the stock does not depend on the step size.
+    exactly, so the stock does not depend on the step size. ``factors`` are
+    :func:`decay_factors` of ``(decay, dt)`` when already computed.
     """
     growth = growth_paused * np.asarray(in_force, dtype=float) + growth_baseline
-    keep = np.exp(-decay * dt)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        gain = np.where(decay > 0, -np.expm1(-decay * dt) / decay, dt)
+    keep, gain = decay_factors(decay, dt) if factors is None else factors
     return capacity * keep + growth * gain
 
 

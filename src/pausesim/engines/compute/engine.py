@@ -292,6 +292,7 @@ def _run(
     binding = np.zeros((n_act, n), dtype=bool)
     access_at_bind = access.copy()
     defection_overhang = np.full((n_act, n), np.nan)
+    gov_decay = governance.decay_factors(p["governance_decay"], dt)  # (the same every step)
     gov_args = {
         "phased_lift": p["governance_phased_lift"],
         "governance_ramp": p["governance_ramp_ooms_per_year"],
@@ -317,25 +318,33 @@ def _run(
         """A run in the cap's measure: physical FLOP, or effective FLOP at 2022 algorithms."""
         return physical + eff if effective_cap else physical
 
-    def feasible_at(t_at, paused_until_then: bool) -> np.ndarray:
+    def feasible_at(t_at, paused_until_then: bool, cols=slice(None)) -> np.ndarray:
         """Feasible compute at ``t_at`` inside the step, on its kinked path.
 
         Budgets grow at the paused rate before a lift at ``t_at`` (or at the unpaused rate
-        before a start); price-performance grows linearly over the step.
+        before a start); price-performance grows linearly over the step. Of the samples
+        ``cols`` (all by default; ``t_at`` is theirs).
         """
         if k == 0:
-            return feasible
+            return feasible[:, cols]
         rate = rate_free if not paused_until_then and rate_free is not None else rate_paused
-        b = np.minimum(budget_prev + rate * (t_at - t_prev), budget)
-        return b + pause.interpolate(access_prev, access, t_prev, t, t_at)
+        b = np.minimum(budget_prev[:, cols] + rate[:, cols] * (t_at - t_prev), budget[:, cols])
+        return b + pause.interpolate(access_prev[:, cols], access[:, cols], t_prev, t, t_at)
 
     def overhang_at(rows, t_at, members) -> np.ndarray:
-        """Compute the cap withheld from ``members`` at ``t_at`` (OOM, max over members)."""
-        f = feasible_at(t_at, True)
-        e = pause.interpolate(efficiency_prev, efficiency, t_prev, t, t_at)
-        held = measured(f, e) - (state.cap_at_lift + loophole)
+        """Compute the cap withheld from ``members`` at ``t_at`` (OOM, max over members).
+
+        NaN outside ``rows``, where it is not computed.
+        """
+        cols = np.flatnonzero(rows)
+        t_cols = t_at[cols]
+        f = feasible_at(t_cols, True, cols)
+        e = pause.interpolate(efficiency_prev[:, cols], efficiency[:, cols], t_prev, t, t_cols)
+        held = measured(f, e) - (state.cap_at_lift[cols] + loophole[..., cols])
         held = np.where(members, np.maximum(held, 0.0), -np.inf).max(axis=0)
-        return np.where(rows, np.maximum(held, 0.0), np.nan)
+        out = np.full(n, np.nan)
+        out[cols] = np.maximum(held, 0.0)
+        return out
 
     for k in range(n_t):
         t = times[k]
@@ -371,11 +380,10 @@ def _run(
             lift_t = np.where(empty, t_empty, lift_t)
             lift_reason = np.where(empty, pause.REASON["coalition_empty"], lift_reason)
         scheduled = state.in_force & (lift_t <= t + 1e-9)
-        lifted_now = np.zeros(n, dtype=bool)
-        for code in np.unique(lift_reason[scheduled]):
-            rows = scheduled & (lift_reason == code)
-            state.lift(rows, lift_t, int(code), capacity=capacity, **gov_args)
-            lifted_now |= rows
+        # (each sample's own reason: the samples lift independently, so in one call)
+        lifted_now = scheduled
+        if scheduled.any():
+            state.lift(scheduled, lift_t, lift_reason, capacity=capacity, **gov_args)
         if k > 0 and state.started and has_members:
             # a re-pause: its clock runs on capacity, which decays predictably while no pause
             # is in force, so its time inside the step is known now
@@ -386,6 +394,7 @@ def _run(
                 p["governance_growth_baseline"],
                 p["governance_decay"],
                 dt,
+                gov_decay,
             )
             again, t_again = state.repause_due(
                 t_prev, t, capacity, unpaused, p["repause_hazard"], ~lifted_now
@@ -600,9 +609,7 @@ def _run(
             )
             rows &= state.in_force
             if rows.any() and k > 0:
-                for code in np.unique(reason[rows]):
-                    sel = rows & (reason == code)
-                    state.lift(sel, t_state, int(code), capacity=capacity, **gov_args)
+                state.lift(rows, t_state, reason, capacity=capacity, **gov_args)
                 state.record_overhang(rows, overhang_at(rows, t_state, coalition[:, None]))
                 # in force for only part of the step (governance grows for that part) ...
                 part = np.clip(t_state - np.maximum(start_in_step, t_prev), 0.0, dt) / dt
@@ -671,6 +678,7 @@ def _run(
                 p["governance_growth_baseline"],
                 p["governance_decay"],
                 dt,
+                gov_decay,
             )
 
         # 7. state events at the end of the step: alignment target, re-pause -----------------
@@ -680,10 +688,8 @@ def _run(
                 t_prev, t, floor=floor_t, alignment=_best(aligned, coalition)
             )
             rows &= state.in_force
-            for code in np.unique(reason[rows]):
-                sel = rows & (reason == code)
-                state.lift(sel, t_state, int(code), capacity=capacity, **gov_args)
             if rows.any():
+                state.lift(rows, t_state, reason, capacity=capacity, **gov_args)
                 state.record_overhang(rows, overhang_at(rows, t_state, coalition[:, None]))
                 # the run at t was capped by the stock's own progress: it is released from the
                 # lift time at the next step

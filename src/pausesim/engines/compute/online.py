@@ -103,6 +103,7 @@ class Online:
         self.lead_prev = None
         self.i0 = self.i1 = None
         self.new_levels = None  # this row's new crossings of the level horizons
+        self.new_at = None  # ... their (level, sample) indices
         self.world0 = None
         self.hazard_bad = np.zeros(n, dtype=bool)
         # horizons: (label, year or level index) for the risk and for the report
@@ -122,6 +123,7 @@ class Online:
         self.out_risk = {}
         self.year_u = {}
         self.year_steps = {}
+        self.year_cols: dict[str, dict[int, list[int]]] = {}
         dt, edges = self._edges()
         for key, (years, lv, _) in self.sets.items():
             cols = len(years) + len(lv)
@@ -130,6 +132,10 @@ class Online:
             self.year_steps[key] = np.asarray(
                 [self._end_step(np.float64(y)) for y in years], dtype=np.int64
             )
+            # (the year columns each step closes)
+            self.year_cols[key] = {}
+            for c, step in enumerate(self.year_steps[key].tolist()):
+                self.year_cols[key].setdefault(step, []).append(c)
             self.out_terms[key] = np.full((n_terms, n, cols), np.nan)
             self.out_risk[key] = np.full((n_w, n, cols), np.nan)
 
@@ -203,6 +209,7 @@ class Online:
             if new[0].any():
                 self._pick_danger(out, new[0], j, lead)
         self.new_levels = new if any_new else None
+        self.new_at = (li, si) if any_new else None  # (level, sample) of each, as np.nonzero
 
         # largest jump over the window (pausesim.metrics.trajectory.max_jump)
         w = self.w_jump
@@ -219,9 +226,14 @@ class Online:
             self.capability_end = f64
 
         # lead during the takeoff (pausesim.metrics.trajectory.max_between)
-        if self.i0 is None or (any_new and new[1:3].any()):
+        if self.i0 is None:
             self.i0 = self._grid_index(self.cross[1], n_t)
             self.i1 = self._grid_index(self.cross[2], n_t - 1)
+        elif any_new:
+            # (a crossing time is set once: only the samples that just crossed change)
+            for level, at, top in ((1, self.i0, n_t), (2, self.i1, n_t - 1)):
+                if new[level].any():
+                    at[new[level]] = self._grid_index(self.cross[level, new[level]], top)
         i0, i1 = self.i0, self.i1
         if j > 0 and self.lead_prev is not None:
             # a window that the row just found starts at the previous grid point
@@ -307,7 +319,6 @@ class Online:
             return
         risk = self.risk
         member = self.member[j]  # (actor,): membership is the same in every sample
-        members = np.broadcast_to(member[:, None], capability32.shape)
         capability = capability32.astype(float)
         if j == 0:
             self._first = {"frontier_capability": frontier, "capability": capability}
@@ -321,11 +332,11 @@ class Online:
         in_force = out["in_force_share"][s].astype(float)
         proximity = self._proximity(capability32, member)
         n_members = int(member.sum())
-        coalition_share = np.where(members, self.world0, 0.0).sum(axis=0)
+        coalition_share = np.where(member[:, None], self.world0, 0.0).sum(axis=0)
         enf = self.policy.enforcement
         intensity = max(enf.chip_mechanism_coverage, 1.0 - np.exp(-enf.detection_hazard_per_year))
         has_outsiders = bool((~member).any())
-        n_actors = members.shape[0]
+        n_actors = capability32.shape[0]
         actor_share = np.where(np.isnan(shares), 0.0, shares).sum(axis=0)  # (as nansum)
         own_excess = np.maximum(
             0.0, self._speed(out, "capability", j, capability) - risk.safe_speed_ooms_per_year
@@ -341,8 +352,10 @@ class Online:
             "enforcement": in_force * coalition_share * intensity,
             "concentration": dw * lead * speed,
         }
-        h32 = {k: v.astype(np.float32, copy=False) for k, v in terms.items()}
-        stack = np.stack([h32[k] for k in TERMS])  # (term, sample) float32
+        stack = np.empty((len(TERMS), self.n), dtype=np.float32)  # (term, sample)
+        for i, k in enumerate(TERMS):
+            stack[i] = terms[k]  # (the float32 cast of astype)
+        h32 = dict(zip(TERMS, stack, strict=True))
         self.hazard_bad |= ~np.isfinite(stack).all(axis=0)
         hz = np.stack(
             [sum(w * h32[t] for t, w in wv.weights.items() if w > 0) for wv in self.worldviews]
@@ -351,28 +364,31 @@ class Online:
         now = (self.acc_terms, stack, self.acc_hazard, hz)
         for key, (years, lv, first) in self.sets.items():
             # year horizons end in a known step, for every sample
-            for c in np.flatnonzero(self.year_steps[key] == j):
+            for c in self.year_cols[key].get(j, ()):
                 u = np.full(self.n, self.year_u[key][c])
                 self._close(key, slice(None), c, u, edges, dt, j, *now)
             if self.new_levels is None:
                 continue
             # a level is crossed between the previous grid point and this one, so its
             # horizon ends in the previous step or (at the grid point itself) in this one
-            for c in range(len(lv)):
-                rows = self.new_levels[first + c]
-                if not rows.any():
-                    continue
-                idx = np.flatnonzero(rows)
-                t = self.cross[first + c, idx]
-                u = np.clip(t, self.times[0], edges[-1])
-                end = self._end_step(t)
-                col = len(years) + c
-                for step, parts in ((j, now), (j - 1, self.prev)):
-                    sel = end == step
-                    if sel.any():
-                        if parts is None or (end < j - 1).any():
-                            raise RuntimeError("online risk: a horizon before the kept steps")
-                        self._close(key, idx[sel], col, u[sel], edges, dt, step, *parts)
+            # (all levels at once: level c of sample idx closes column len(years) + c)
+            li, si = self.new_at
+            here = (li >= first) & (li < first + len(lv))
+            if not here.any():
+                continue
+            c, idx = li[here] - first, si[here]
+            t = self.cross[first + c, idx]
+            u = np.clip(t, self.times[0], edges[-1])
+            end = self._end_step(t)
+            if (end < j - 1).any():
+                raise RuntimeError("online risk: a horizon before the kept steps")
+            col = len(years) + c
+            for step, parts in ((j, now), (j - 1, self.prev)):
+                sel = end == step
+                if sel.any():
+                    if parts is None:
+                        raise RuntimeError("online risk: a horizon before the kept steps")
+                    self._close(key, idx[sel], col[sel], u[sel], edges, dt, step, *parts)
         # (new accumulators rather than in-place sums: the old ones are the previous row's)
         self.prev = (self.acc_terms, stack, self.acc_hazard, hz)
         self.acc_terms = self.acc_terms + stack
@@ -393,7 +409,10 @@ class Online:
         return np.exp(-np.maximum(0.0, np.where(np.isnan(lead), 0.0, lead)))
 
     def _close(self, key, rows, col, u, edges, dt, j, acc_t, terms, acc_h, hz):
-        """Integrals to horizon ``col`` (at times ``u``) of the samples ``rows``, in step ``j``."""
+        """Integrals to horizon ``col`` (at times ``u``) of the samples ``rows``, in step ``j``.
+
+        ``col`` is one column, or one per sample of ``rows`` (an index array as long).
+        """
         frac = (u - edges[j]) / dt if dt else np.zeros(np.shape(u))
         # pausesim.risk._integrate_time_major: (before + part) * dt
         self.out_terms[key][:, rows, col] = (acc_t[:, rows] + terms[:, rows] * frac) * dt

@@ -90,23 +90,36 @@ class EventClocks:
         keys = rng.integers(0, 2**63 - 1, size=len(self.MECHANISMS))
         self._keys = dict(zip(self.MECHANISMS, (int(k) for k in keys), strict=True))
         self._n = n
-        self._cache: dict[tuple[str, int], np.ndarray] = {}
+        #: per mechanism, the numbers of episodes ``0, 1, ...`` drawn so far ``(episode, n)``
+        #: (room for more rows, doubled when full) and how many are drawn
+        self._tables: dict[str, tuple[np.ndarray | None, int]] = {}
 
     def _draw(self, mechanism: str, episode: int) -> np.ndarray:
-        key = (mechanism, episode)
-        if key not in self._cache:
-            seq = np.random.SeedSequence([self._keys[mechanism], episode])
-            gen = np.random.Generator(np.random.PCG64(seq))
-            self._cache[key] = gen.random(self._n)
-        return self._cache[key]
+        seq = np.random.SeedSequence([self._keys[mechanism], episode])
+        return np.random.Generator(np.random.PCG64(seq)).random(self._n)
+
+    def _table(self, mechanism: str, top: int) -> np.ndarray:
+        """The numbers of episodes ``0..top`` (at least) of ``mechanism``, drawn once each."""
+        table, have = self._tables.get(mechanism, (None, 0))
+        if top >= have:
+            drawn = [self._draw(mechanism, j) for j in range(have, top + 1)]
+            if table is None or top >= len(table):
+                grown = np.empty((max(top + 1, 2 * have), len(drawn[0])))
+                if table is not None:
+                    grown[:have] = table[:have]
+                table = grown
+            table[have : top + 1] = drawn
+            have = top + 1
+            self._tables[mechanism] = (table, have)
+        return table[:have]
 
     def uniform(self, mechanism: str, episodes: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """U(0, 1) of ``mechanism`` for samples ``rows`` in their episodes ``episodes``."""
-        out = np.empty(len(rows))
-        for j in np.unique(episodes):
-            pick = episodes == j
-            out[pick] = self._draw(mechanism, int(j))[rows[pick]]
-        return out
+        if not len(rows):
+            return np.empty(0)
+        if episodes.min() < 0:
+            raise ValueError(f"event clocks: episode {int(episodes.min())} (allowed: >= 0)")
+        return self._table(mechanism, int(episodes.max()))[episodes, rows]
 
     def exponential(self, mechanism: str, episodes: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Unit exponentials (``-log(1 - U)``) for samples ``rows`` in ``episodes``."""
@@ -269,13 +282,15 @@ class PauseState:
         self,
         rows: np.ndarray,
         t_lift: np.ndarray,
-        reason: int,
+        reason: int | np.ndarray,
         *,
         capacity: np.ndarray,
         phased_lift: np.ndarray,
         governance_ramp: np.ndarray,
     ) -> None:
         """End the episodes in force in ``rows`` at ``t_lift`` for ``reason``.
+
+        ``reason`` is one code, or a code per sample ``(sample,)``.
 
         Governance capacity can turn an abrupt lift into a phased one, with a number drawn per
         (sample, episode).
@@ -291,7 +306,9 @@ class PauseState:
         j = self.episode[idx]
         stored = j < MAX_EPISODES
         self.ends[idx[stored], j[stored]] = t[stored]
-        self.reasons[idx[stored], j[stored]] = reason
+        self.reasons[idx[stored], j[stored]] = (
+            reason if np.ndim(reason) == 0 else reason[idx[stored]]
+        )
         u = self.clocks.uniform("phased", j, idx)
         by_gov = u < -np.expm1(-phased_lift[idx] * capacity[idx])
         policy_phased = self.policy.lift.kind == "phased"
