@@ -5,6 +5,7 @@ import pytest
 
 from pausesim.engines.compute.pause import REASON
 from pausesim.grid import TimeGrid
+from pausesim.params.sampling import SampledParams
 from pausesim.policy import Cap, Coalition, CoalitionChange, EndRule, Policy
 from pausesim.testing import run_engine, sample_world, software_pause
 
@@ -56,6 +57,26 @@ def test_the_last_defection_ends_the_episode_when_it_happens_and_releases_the_ov
     run = ds["physical_compute"].sel(actor="us_allies")
     assert (run.sel(time=2029.5) > run.sel(time=2028.0) + 0.05).all()
 
+
+
+def test_a_defector_is_held_by_its_own_worlds_loophole():
+    """The withheld compute of a defector counts each world's loophole, not another world's."""
+    pol = software_pause(years=5.0).model_copy(
+        update={
+            "coalition": Coalition(
+                members=("us_allies",),
+                defections=(CoalitionChange(actor="us_allies", year=2029.1),),
+            )
+        }
+    )
+    sp = sample_world(n=30, seed=3, governance_phased_lift=0.0, repause_hazard=0.0)
+    loopholes = np.linspace(0.0, 0.3, sp.n)
+    sp = SampledParams(sp.actors, {**sp.values, "cap_loophole_ooms": loopholes}, sp.n)
+    ds = run_engine(sp, pol)
+    released = first(ds, "overhang")
+    defector = ds["defection_overhang"].sel(actor="us_allies").values
+    assert np.ptp(released) > 0.05  # the loopholes differ, so the releases do
+    assert np.allclose(defector, released, atol=1e-6)
 
 def test_a_pause_shorter_than_a_step_is_exact():
     ds = run_engine(sample_world(n=10, seed=4, **PLAIN), software_pause(years=0.01))

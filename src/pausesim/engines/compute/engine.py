@@ -538,7 +538,7 @@ def _run(
                     ej = pause.interpolate(efficiency_prev[j], efficiency[j], t_prev, t, defect[j])
                     # (the cap in force when it left; the last member's leaving lifts it)
                     cap_j = np.where(state.in_force, state.cap(defect[j]), state.cap_at_lift)
-                    cap_j = cap_j + loophole[j]
+                    cap_j = cap_j + loophole
                     held = np.maximum(measured(fj, ej) - cap_j, 0.0)
                     defection_overhang[j] = np.where(rows, held, defection_overhang[j])
 
