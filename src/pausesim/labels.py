@@ -61,6 +61,16 @@ class Label:
     meaning: str
     source: str = ""
 
+    def text(self) -> dict[str, str]:
+        """The reader-facing fields (label, units, meaning, source), e.g. for a JSON answer."""
+        return {
+            "label": self.label,
+            "unit": self.unit,
+            "unit_long": self.unit_long,
+            "meaning": self.meaning,
+            "source": self.source,
+        }
+
 
 def describe(name: str, kind: str | None = None, engine: str = "compute") -> Label:
     """The :class:`Label` of ``name`` (of ``kind`` if given, else the first kind that has it).

@@ -51,19 +51,6 @@ LEVERS: tuple[tuple[str, str, tuple[float, float] | None], ...] = (
 )
 
 
-def _label(name: str, kind: str) -> dict:
-    from pausesim.labels import describe
-
-    lab = describe(name, kind)
-    return {
-        "label": lab.label,
-        "unit": lab.unit,
-        "unit_long": lab.unit_long,
-        "meaning": lab.meaning,
-        "source": lab.source,
-    }
-
-
 def _field(path: str):
     """The pydantic field behind a dotted policy path (``policy.end.duration_years``)."""
     from pausesim.cli.suggest import _model_of
@@ -108,7 +95,7 @@ def _policy_value(sc: Scenario, path: str) -> Any:
 
 def lever_controls(sc: Scenario) -> list[dict]:
     """A control per policy lever, with the scenario's current value."""
-    from pausesim.labels import actor_label
+    from pausesim.labels import actor_label, describe
 
     out = []
     for name, widget, slider in LEVERS:
@@ -118,7 +105,7 @@ def lever_controls(sc: Scenario) -> list[dict]:
             "name": name,
             "kind": "lever",
             "widget": widget,
-            **_label(name, "lever"),
+            **describe(name, "lever").text(),
             "value": _policy_value(sc, name),
             "min": lo,
             "max": hi,
@@ -141,6 +128,7 @@ def lever_controls(sc: Scenario) -> list[dict]:
 def parameter_controls(sc: Scenario) -> list[dict]:
     """A control per main crux parameter: bounds, default distribution, slider range."""
     from pausesim.engines import get_engine
+    from pausesim.labels import describe
 
     catalog = get_engine(sc.engine).catalog
     out = []
@@ -158,7 +146,7 @@ def parameter_controls(sc: Scenario) -> list[dict]:
                 "name": name,
                 "kind": "parameter",
                 "widget": "number",
-                **_label(name, "parameter"),
+                **describe(name, "parameter").text(),
                 "min": p.bounds[0],
                 "max": p.bounds[1],
                 "default": dist.describe(),

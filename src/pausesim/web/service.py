@@ -415,14 +415,7 @@ class Engine:
 def _label(name: str, kind: str | None = None, engine: str = "compute") -> dict:
     from pausesim.labels import describe
 
-    lab = describe(name, kind, engine)
-    return {
-        "label": lab.label,
-        "unit": lab.unit,
-        "unit_long": lab.unit_long,
-        "meaning": lab.meaning,
-        "source": lab.source,
-    }
+    return describe(name, kind, engine).text()
 
 
 def _num(x: Any) -> float | None:
@@ -747,7 +740,7 @@ def _cruxes(c: Comparison, top: int = 3) -> list[dict]:
         name = str(r.parameter)
         base = name.split("[", 1)[0]
         try:
-            lab = _label(name if "[" not in name else name, "parameter")
+            lab = _label(name, "parameter")
         except ValueError:
             lab = _label(base, "parameter")
         rho = _num(r.spearman_rho)
