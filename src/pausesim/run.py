@@ -48,8 +48,28 @@ CHUNK_SIZE = 5_000
 Keep = Literal["full", "quantiles", "none"]
 
 
+class _Presentable:
+    """Notebook display and figures of a :class:`Result` or :class:`Comparison`."""
+
+    @property
+    def plot(self):
+        """Plotly figures: ``.plot.fan("capability")``, ``.plot.risk()``, ... (needs plotly).
+
+        A :class:`pausesim.plots.PlotAccessor`; plotly is imported only when a figure is drawn.
+        """
+        from pausesim.plots import PlotAccessor
+
+        return PlotAccessor(self)
+
+    def _repr_html_(self) -> str:
+        """A compact HTML summary for notebooks (:func:`pausesim.plots.headline.to_html`)."""
+        from pausesim.plots.headline import to_html
+
+        return to_html(self)
+
+
 @dataclass(frozen=True)
-class Result:
+class Result(_Presentable):
     """Trajectories and per-sample metrics of one policy on the scenario's sampled worlds.
 
     ``trajectories`` has dim ``sample`` (``keep="full"``) or ``quantile`` (``keep="quantiles"``;
@@ -88,25 +108,9 @@ class Result:
 
         return worlds_table(self.params, {"policy": self.metrics})
 
-    @property
-    def plot(self):
-        """Plotly figures: ``.plot.fan("capability")``, ``.plot.risk()``, ... (needs plotly).
-
-        A :class:`pausesim.plots.PlotAccessor`; plotly is imported only when a figure is drawn.
-        """
-        from pausesim.plots import PlotAccessor
-
-        return PlotAccessor(self)
-
-    def _repr_html_(self) -> str:
-        """A compact HTML summary for notebooks (:func:`pausesim.plots.headline.to_html`)."""
-        from pausesim.plots.headline import to_html
-
-        return to_html(self)
-
 
 @dataclass(frozen=True)
-class Comparison:
+class Comparison(_Presentable):
     """A policy and the no-pause counterfactual on the same sampled worlds."""
 
     scenario: Scenario
@@ -201,22 +205,6 @@ class Comparison:
             "comparison": self.deltas,
         }
         return worlds_table(self.policy.params, runs)
-
-    @property
-    def plot(self):
-        """Plotly figures: ``.plot.fan("capability")``, ``.plot.risk()``, ... (needs plotly).
-
-        A :class:`pausesim.plots.PlotAccessor`; plotly is imported only when a figure is drawn.
-        """
-        from pausesim.plots import PlotAccessor
-
-        return PlotAccessor(self)
-
-    def _repr_html_(self) -> str:
-        """A compact HTML summary for notebooks (:func:`pausesim.plots.headline.to_html`)."""
-        from pausesim.plots.headline import to_html
-
-        return to_html(self)
 
 
 def simulate(

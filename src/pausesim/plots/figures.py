@@ -271,17 +271,7 @@ def pause_state(obj) -> go.Figure:
                 )
             )
     if never:
-        fig.add_annotation(
-            text="never paused in any world: " + ", ".join(never),
-            xref="paper",
-            yref="paper",
-            x=1,
-            y=1.02,
-            xanchor="right",
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": 11, "color": "#555"},
-        )
+        _note(fig, "never paused in any world: " + ", ".join(never))
     fig.update_xaxes(title_text="year")
     fig.update_yaxes(title_text="share of worlds (%)", range=[-2, 102])
     fig.update_xaxes(range=[src.scenario.grid.start, src.scenario.grid.end])
@@ -387,17 +377,7 @@ def distribution(obj, metric: str = "overhang_ooms") -> go.Figure:
     fig.update_yaxes(title_text="number of worlds")
     notes = [n for n in notes if n]
     if notes:
-        fig.add_annotation(
-            text="; ".join(notes),
-            xref="paper",
-            yref="paper",
-            x=1,
-            y=1.02,
-            xanchor="right",
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": 11, "color": "#555"},
-        )
+        _note(fig, "; ".join(notes))
     fig = _layout(fig, label, height=400, legend=len(fig.data) > 1)
     return fig
 
@@ -449,6 +429,20 @@ def lift_reasons(obj) -> go.Figure:
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, "Why the first pause ended", height=120 + 50 * len(t), legend=False)
 
+
+def _note(fig: go.Figure, text: str) -> None:
+    """A small grey note above the plot's top-right corner."""
+    fig.add_annotation(
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=1.02,
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        font={"size": 11, "color": "#555"},
+    )
 
 def _percent_box(src: PlotSource, run: str, values, category: str, legend: bool) -> go.Box:
     """One run's box of a share or probability across worlds, in percent, at ``category``."""
