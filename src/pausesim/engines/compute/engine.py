@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from pausesim.backend import check_backend
 from pausesim.engines.base import annotate
 from pausesim.engines.compute import (
     algorithms,
@@ -129,6 +130,11 @@ class ComputeEngine:
     name: str = "compute"
     dtype: type = np.float32
     publishes_risk_inputs: bool = True
+    #: array backend of the step (:mod:`pausesim.backend`): ``numpy`` or ``jax``
+    backend: str = "numpy"
+
+    def __post_init__(self):
+        check_backend(self.backend)
 
     @property
     def output_labels(self) -> dict[str, tuple[str, str, str]]:

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from pausesim.backend import check_backend
 from pausesim.engines.base import annotate
 from pausesim.engines.ftm import metrics, model
 from pausesim.engines.ftm.metrics import FTM_METRICS
@@ -63,6 +64,11 @@ class FTMEngine:
     name: str = "ftm"
     publishes_risk_inputs: bool = False  # single economy: no alignment or governance stocks
     record: str = "core"
+    #: array backend of the step (:mod:`pausesim.backend`): ``numpy`` or ``jax``
+    backend: str = "numpy"
+
+    def __post_init__(self):
+        check_backend(self.backend)
 
     @property
     def headline_metrics(self) -> dict[str, str]:
