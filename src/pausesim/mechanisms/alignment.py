@@ -161,13 +161,14 @@ def safety_effort(
     paused: np.ndarray,
     boost: np.ndarray,
     approval_slowdown: np.ndarray,
+    xp=np,
 ) -> np.ndarray:
     """Safety effort ``E_a``.
 
     Research effort times safety culture (relative to the leading research actor's culture at
     the start), raised by a pause's freed effort and cut by approval delays.
     """
-    pause_factor = np.where(paused, (1.0 + boost) * (1.0 - approval_slowdown), 1.0)
+    pause_factor = xp.where(paused, (1.0 + boost) * (1.0 - approval_slowdown), 1.0)
     effort = research_effort * culture
     effort /= culture_ref
     effort *= pause_factor
@@ -231,6 +232,7 @@ def alignment_progress(
     beta: np.ndarray,
     log_delta: np.ndarray,
     sharing: np.ndarray,
+    xp=np,
 ) -> np.ndarray:
     """Yearly growth of each actor's alignment stock ``(actor, sample)``.
 
@@ -242,6 +244,11 @@ def alignment_progress(
     """
     # One exp of summed logs instead of two powers (several times faster in NumPy), computed in
     # place: each fresh (actor, sample) temporary costs about as much as the arithmetic.
+    if xp is not np:
+        behind = xp.maximum(0.0, frontier - access) * log_delta
+        x = xp.log(xp.maximum(xp.maximum(access - floor, 0.0) / (access0 - floor), _TINY))
+        own = xp.exp(x * beta + behind) * (rate * effort)
+        return (own.sum(axis=0) - own) * sharing + own
     behind = np.maximum(0.0, frontier - access)
     behind *= log_delta
     x = np.subtract(access, floor)  # ln F of log_feedback_factor, step by step
@@ -260,9 +267,16 @@ def alignment_progress(
 
 
 def advance(
-    aligned: np.ndarray, progress: np.ndarray, access: np.ndarray, lead_max: np.ndarray, dt: float
+    aligned: np.ndarray,
+    progress: np.ndarray,
+    access: np.ndarray,
+    lead_max: np.ndarray,
+    dt: float,
+    xp=np,
 ) -> np.ndarray:
     """One Euler step, never past ``K_access + L`` (nor below the current stock)."""
     step = dt * progress
     step += aligned
+    if xp is not np:
+        return xp.maximum(aligned, xp.minimum(step, access + lead_max))
     return np.maximum(aligned, np.minimum(step, access + lead_max, out=step), out=step)

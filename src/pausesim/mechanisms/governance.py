@@ -128,6 +128,7 @@ def governance_step(
     decay: np.ndarray,
     dt: float,
     factors: tuple[np.ndarray, np.ndarray] | None = None,
+    xp=np,
 ) -> np.ndarray:
     """Exact step of ``dGamma/dt = g_p f + g_b - d Gamma`` over ``dt``.
 
@@ -136,7 +137,7 @@ def governance_step(
     exactly, so the stock does not depend on the step size. ``factors`` are
     :func:`decay_factors` of ``(decay, dt)`` when already computed.
     """
-    growth = growth_paused * np.asarray(in_force, dtype=float) + growth_baseline
+    growth = growth_paused * xp.asarray(in_force, dtype=float) + growth_baseline
     keep, gain = decay_factors(decay, dt) if factors is None else factors
     return capacity * keep + growth * gain
 

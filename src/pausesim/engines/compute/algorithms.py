@@ -24,7 +24,11 @@ def frontier_efficiency(rate: np.ndarray, year: float) -> np.ndarray:
 
 
 def steady_gap(
-    rate: np.ndarray, effort: np.ndarray, lead_kept: np.ndarray, diffusion_rate: np.ndarray
+    rate: np.ndarray,
+    effort: np.ndarray,
+    lead_kept: np.ndarray,
+    diffusion_rate: np.ndarray,
+    xp=np,
 ) -> np.ndarray:
     """Algorithmic gap to the research leader that diffusion sustains, OOM, ``(actor, sample)``.
 
@@ -36,12 +40,12 @@ def steady_gap(
     """
     behind = rate * (1.0 - effort)
     gap = lead_kept + behind / diffusion_rate
-    return np.where(behind > 0.0, gap, 0.0)
+    return xp.where(behind > 0.0, gap, 0.0)
 
 
-def research_effort(research: np.ndarray, research_ref: np.ndarray, elasticity: np.ndarray):
+def research_effort(research, research_ref, elasticity, xp=np):
     """Effort multiplier ``(R_a / R_ref)^lambda`` (Davidson's parallelization penalty)."""
-    return np.exp(elasticity * np.log(research / research_ref))
+    return xp.exp(elasticity * xp.log(research / research_ref))
 
 
 def alg_growth(
@@ -70,6 +74,7 @@ def diffusion(
     efficiency: np.ndarray,
     lead_kept: np.ndarray,
     catch_up: np.ndarray,
+    xp=np,
 ) -> np.ndarray:
     """Catch-up in one step: ``(1 - exp(-kappa dt)) * max(0, alpha_leader - lag * rate - alpha_a)``.
 
@@ -79,13 +84,16 @@ def diffusion(
     ``kappa dt``. ``catch_up`` is :func:`diffusion_catch_up`, constant over a run.
     """
     gap = efficiency.max(axis=0) - lead_kept - efficiency
-    np.maximum(0.0, gap, out=gap)
+    if xp is np:  # (in place: fresh temporaries cost about as much as the arithmetic)
+        np.maximum(0.0, gap, out=gap)
+    else:
+        gap = xp.maximum(0.0, gap)
     gap *= catch_up
     return gap
 
 
 def brain_drain(
-    research: np.ndarray, paused: np.ndarray, rate: np.ndarray, dt: float
+    research: np.ndarray, paused: np.ndarray, rate: np.ndarray, dt: float, xp=np
 ) -> tuple[np.ndarray, np.ndarray]:
     """Researchers moving from paused to non-pause actors in one step.
 
@@ -94,21 +102,25 @@ def brain_drain(
     non-pause actor there is nowhere to go and nobody moves.
     """
     open_ = ~paused
-    receivers = np.where(open_, research, 0.0)
+    receivers = xp.where(open_, research, 0.0)
     total_receivers = receivers.sum(axis=0)
     can_move = total_receivers > 0
-    outflow = np.where(paused & can_move, research * rate * dt, 0.0)
+    outflow = xp.where(paused & can_move, research * rate * dt, 0.0)
     moved = outflow.sum(axis=0)
-    inflow = np.where(can_move, moved * receivers / np.where(can_move, total_receivers, 1.0), 0.0)
+    inflow = xp.where(can_move, moved * receivers / xp.where(can_move, total_receivers, 1.0), 0.0)
     return research - outflow + inflow, inflow
 
 
 def receive_migrants(
-    culture: np.ndarray, research: np.ndarray, inflow: np.ndarray, migrant_culture: np.ndarray
+    culture: np.ndarray,
+    research: np.ndarray,
+    inflow: np.ndarray,
+    migrant_culture: np.ndarray,
+    xp=np,
 ) -> np.ndarray:
     """Safety culture of receivers after migrants join: the research-weighted mean."""
     new_total = research + inflow
-    mixed = (culture * research + migrant_culture * inflow) / np.where(
+    mixed = (culture * research + migrant_culture * inflow) / xp.where(
         new_total > 0, new_total, 1.0
     )
-    return np.where(inflow > 0, mixed, culture)
+    return xp.where(inflow > 0, mixed, culture)

@@ -47,19 +47,25 @@ def detection_hazard(
     hazard_at_monitored: float,
     log10_monitored: float,
     exponent: np.ndarray,
+    xp=np,
 ) -> np.ndarray:
     """``h_mon (C / C_mon) ** alpha`` per year, from ``log10 C`` (USD of a cap-sized run)."""
-    return hazard_at_monitored * np.exp(LN10 * exponent * (log10_footprint - log10_monitored))
+    return hazard_at_monitored * xp.exp(LN10 * exponent * (log10_footprint - log10_monitored))
 
 
 def step_share(
-    share: np.ndarray, target: np.ndarray, formation: np.ndarray, hazard: np.ndarray, dt: float
+    share: np.ndarray,
+    target: np.ndarray,
+    formation: np.ndarray,
+    hazard: np.ndarray,
+    dt: float,
+    xp=np,
 ) -> np.ndarray:
     """Exact solution over ``dt`` of ``d sigma/dt = r (S - sigma) - h sigma`` (``h`` fixed)."""
     rate = formation + hazard
     with np.errstate(invalid="ignore", divide="ignore"):
-        steady = np.where(rate > 0, formation * target / rate, 0.0)
-    return steady + (share - steady) * np.exp(-rate * dt)
+        steady = xp.where(rate > 0, formation * target / rate, 0.0)
+    return steady + (share - steady) * xp.exp(-rate * dt)
 
 
 def step_stock(
@@ -72,6 +78,7 @@ def step_stock(
     detection_factor,
     detection: tuple,
     dt: float,
+    xp=np,
 ) -> np.ndarray:
     """One covert stock (at home or abroad) over a step; 0 where no cap binds the actor.
 
@@ -79,6 +86,6 @@ def step_stock(
     ``(h_mon, log10 C_mon, alpha)`` and ``detection_factor`` scales the hazard (``v_abr``
     abroad, 1 at home).
     """
-    footprint = np.where(capped, log10_cap - log10_price, detection[1])
-    hazard = detection_factor * detection_hazard(footprint, *detection)
-    return np.where(capped, step_share(share, target, formation, hazard, dt), 0.0)
+    footprint = xp.where(capped, log10_cap - log10_price, detection[1])
+    hazard = detection_factor * detection_hazard(footprint, *detection, xp=xp)
+    return xp.where(capped, step_share(share, target, formation, hazard, dt, xp), 0.0)

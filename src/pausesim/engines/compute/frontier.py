@@ -7,7 +7,7 @@ import numpy as np
 LN10 = np.log(10.0)
 
 
-def frontier_shares(effective: np.ndarray) -> np.ndarray:
+def frontier_shares(effective: np.ndarray, xp=np) -> np.ndarray:
     """Share of ``10**e`` held by each (sector, actor): sums to 1 over all axes but the last.
 
     ``effective`` is ``(sector, actor, sample)`` log10 effective compute, or ``(unit, sample)``
@@ -18,6 +18,9 @@ def frontier_shares(effective: np.ndarray) -> np.ndarray:
     top = effective.max(axis=units)
     # 10**x as exp (several times faster than power), in place: fresh temporaries cost about as
     # much as the arithmetic.
+    if xp is not np:
+        w = xp.exp((effective - top) * LN10)
+        return w / w.sum(axis=units)
     w = np.subtract(effective, top)
     w *= LN10
     np.exp(w, out=w)

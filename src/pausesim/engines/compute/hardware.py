@@ -33,11 +33,13 @@ def baseline_rate(doubling_years: np.ndarray, precision_gain: np.ndarray) -> np.
     return LOG10_2 / doubling_years + np.log10(precision_gain)
 
 
-def actor_access(price_performance: np.ndarray, lag_years: np.ndarray, rate: np.ndarray):
+def actor_access(price_performance, lag_years, rate, xp=np):
     """Price-performance each actor can buy: the frontier minus ``lag`` years of progress.
 
     ``price_performance`` is ``(sample,)``, ``lag_years`` ``(actor, sample)`` and ``rate``
     (:func:`baseline_rate`) the OOM per year that one year of lag stands for.
     """
     behind = lag_years * rate
+    if xp is not np:
+        return price_performance - behind
     return np.subtract(price_performance, behind, out=behind)

@@ -98,7 +98,7 @@ class EventClocks:
         seq = np.random.SeedSequence([self._keys[mechanism], episode])
         return np.random.Generator(np.random.PCG64(seq)).random(self._n)
 
-    def _table(self, mechanism: str, top: int) -> np.ndarray:
+    def table(self, mechanism: str, top: int) -> np.ndarray:
         """The numbers of episodes ``0..top`` (at least) of ``mechanism``, drawn once each."""
         table, have = self._tables.get(mechanism, (None, 0))
         if top >= have:
@@ -119,14 +119,14 @@ class EventClocks:
             return np.empty(0)
         if episodes.min() < 0:
             raise ValueError(f"event clocks: episode {int(episodes.min())} (allowed: >= 0)")
-        return self._table(mechanism, int(episodes.max()))[episodes, rows]
+        return self.table(mechanism, int(episodes.max()))[episodes, rows]
 
     def exponential(self, mechanism: str, episodes: np.ndarray, rows: np.ndarray) -> np.ndarray:
         """Unit exponentials (``-log(1 - U)``) for samples ``rows`` in ``episodes``."""
         return -np.log1p(-self.uniform(mechanism, episodes, rows))
 
 
-def initial_cap(policy: Policy, measured_frontier: np.ndarray) -> np.ndarray:
+def initial_cap(policy: Policy, measured_frontier: np.ndarray, xp=np) -> np.ndarray:
     """Cap level when an episode starts, in the policy's measure (log10), per sample.
 
     ``fixed``: the threshold. ``frozen``: the frontier run at the start (``measured_frontier``,
@@ -134,7 +134,7 @@ def initial_cap(policy: Policy, measured_frontier: np.ndarray) -> np.ndarray:
     """
     threshold = policy.cap.log10_threshold
     if policy.cap.kind == "fixed" or (policy.cap.kind == "declining" and threshold is not None):
-        return np.full(measured_frontier.shape, threshold)
+        return xp.full(measured_frontier.shape, threshold)
     return measured_frontier.astype(float)
 
 
@@ -145,43 +145,100 @@ def cap_in_force(policy: Policy, cap0: np.ndarray, years_since_start: np.ndarray
     return cap0
 
 
-def cap_after_lift(
-    cap_at_lift: np.ndarray, years_since_lift: np.ndarray, phased: np.ndarray, ramp: np.ndarray
-) -> np.ndarray:
+def cap_after_lift(cap_at_lift, years_since_lift, phased, ramp, xp=np) -> np.ndarray:
     """Cap after the lift: gone (abrupt) or rising log-linearly by ``ramp`` OOM/yr (phased)."""
-    return np.where(phased, cap_at_lift + ramp * years_since_lift, np.inf)
+    return xp.where(phased, cap_at_lift + ramp * years_since_lift, np.inf)
 
 
-def crossing(prev: np.ndarray, now: np.ndarray, t0: float, t1: float, floor: np.ndarray):
+def crossing(prev, now, t0, t1, floor, xp=np):
     """Time in ``[floor, t1]`` where ``prev -> now`` (linear over the step) first reaches 0.
 
     Used where ``now >= 0``; a series already at or above 0 at the start crosses at ``floor``.
     """
     with np.errstate(invalid="ignore", divide="ignore"):
-        frac = np.where(now > prev, -prev / (now - prev), 0.0)
-    t = t0 + np.clip(np.nan_to_num(frac, nan=1.0), 0.0, 1.0) * (t1 - t0)
-    t = np.where(prev >= 0.0, t0, t)
-    return np.clip(t, floor, t1)
+        frac = xp.where(now > prev, -prev / (now - prev), 0.0)
+    t = t0 + xp.clip(xp.nan_to_num(frac, nan=1.0), 0.0, 1.0) * (t1 - t0)
+    t = xp.where(prev >= 0.0, t0, t)
+    return xp.clip(t, floor, t1)
 
 
-def interpolate(prev: np.ndarray, now: np.ndarray, t0: float, t1: float, t: np.ndarray):
-    """Linear interpolation at ``t`` between ``prev`` at ``t0`` and ``now`` at ``t1``."""
-    if t1 <= t0:
+def interpolate(prev, now, t0, t1, t, xp=np):
+    """Linear interpolation at ``t`` between ``prev`` at ``t0`` and ``now`` at ``t1``.
+
+    (``t1 <= t0``, the grid's first point, gives ``now``; the compiled loop starts after it.)
+    """
+    if xp is np and t1 <= t0:
         return np.asarray(now, dtype=float)
     return prev + (now - prev) * ((t - t0) / (t1 - t0))
 
 
+def shock_times(clocks: EventClocks, n: int, origin: float, hazard: float, until: float):
+    """Political shocks ``(shock, sample)`` of ``n`` samples, until all are past ``until``.
+
+    Shock ``i`` is at ``origin + (E_1 + ... + E_i) / h`` with the unit exponentials of the
+    ``politics`` clock, added in that order, so each shock is the same float however far the
+    table goes.
+    """
+    rows = np.arange(n)
+    times = []
+    now = np.full(n, float(origin))
+    i = 0
+    while not times or (times[-1] <= until).any():
+        now = now + clocks.exponential("politics", np.full(n, i), rows) / hazard
+        times.append(now)
+        i += 1
+    return np.stack(times)
+
+
+def first_at_or_after(shocks, after, xp=np):
+    """Per sample, the first entry of the increasing columns of ``shocks`` that is ``>= after``."""
+    return xp.min(xp.where(shocks >= after[None, :], shocks, np.inf), axis=0)
+
+
+#: Per-sample arrays of :class:`PauseState` (its pytree, for the compiled loop).
+_STATE_ARRAYS = (
+    "in_force",
+    "episode",
+    "episode_start",
+    "cap0",
+    "cap_at_lift",
+    "last_lift",
+    "phased",
+    "ramp",
+    "political_due",
+    "repause_hazard_sum",
+    "repause_clock",
+    "repause_from",
+    "n_pauses",
+    "starts",
+    "ends",
+    "reasons",
+    "overhang",
+    "_margin",
+    "_alignment",
+)
+
+
 @dataclass
 class PauseState:
-    """Per-sample pause episodes, the cap, and the event clocks (see the module docstring)."""
+    """Per-sample pause episodes, the cap, and the event clocks (see the module docstring).
+
+    Written once for NumPy and JAX (``xp``): every update is a masked ``where``, so the same
+    code runs eagerly (where it skips updates with no rows) and traced inside the compiled
+    step. Under JAX the event clocks come as tables drawn before the loop
+    (:meth:`clock_tables`): ``(episode, sample)`` per mechanism and the political shocks.
+    """
 
     policy: Policy
-    clocks: EventClocks
+    clocks: EventClocks | None
     n: int
     #: start of the political-shock process: the grid's start, or the pause's if earlier (the
     #: process is memoryless, so its origin changes which shocks a seed gives, not their law)
     origin: float = 2025.0
     started: bool = False
+    xp: object = np
+    #: the clocks as tables (the compiled loop's; NumPy draws them as needed)
+    tables: dict | None = None
     in_force: np.ndarray = field(init=False)
     episode: np.ndarray = field(init=False)  #: index of the current or last episode (-1: none)
     episode_start: np.ndarray = field(init=False)
@@ -201,8 +258,7 @@ class PauseState:
     overhang: np.ndarray = field(init=False)
     _margin: np.ndarray = field(init=False)
     _alignment: np.ndarray = field(init=False)
-    _shock_time: np.ndarray | None = field(init=False, default=None)
-    _shock_index: np.ndarray | None = field(init=False, default=None)
+    _shocks: np.ndarray | None = field(init=False, default=None)
 
     def __post_init__(self):
         n = self.n
@@ -226,6 +282,63 @@ class PauseState:
         self._margin = np.full(n, -np.inf)
         self._alignment = np.full(n, -np.inf)
 
+    # -- the compiled loop's view ------------------------------------------------------------
+    def arrays(self) -> dict:
+        """The per-sample arrays (a pytree of the compiled loop's carry)."""
+        return {name: getattr(self, name) for name in _STATE_ARRAYS}
+
+    def load(self, arrays: dict, xp, tables: dict) -> PauseState:
+        """Use ``arrays`` (of :meth:`arrays`) and clock ``tables`` under namespace ``xp``."""
+        for name in _STATE_ARRAYS:
+            setattr(self, name, arrays[name])
+        self.xp, self.tables, self.started = xp, tables, True
+        return self
+
+    def clock_tables(self, episodes: int, until: float) -> dict[str, np.ndarray]:
+        """The clocks as tables, for the compiled loop.
+
+        ``(episode, sample)`` for episodes ``0..episodes-1`` of each mechanism, and the
+        political shocks up to the first past ``until`` (``shocks``).
+
+        Episodes past the tables are counted by the compiled loop (``n_pauses``), which then
+        reruns the chunk in NumPy rather than reading a number that was not drawn.
+        """
+        out = {m: self.clocks.table(m, episodes - 1)[:episodes] for m in ("phased", "repause")}
+        h = self.policy.end.political_lift_hazard_per_year
+        out["shocks"] = shock_times(self.clocks, self.n, self.origin, h, until) if h > 0 else None
+        return out
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _some(self, rows) -> bool:
+        """Whether an update on ``rows`` can change anything (always, when traced)."""
+        return self.xp is not np or bool(rows.any())
+
+    def _put(self, table, rows, values):
+        """``table`` with ``table[i, episode[i]] = values[i]`` in ``rows`` (stored episodes)."""
+        if self.xp is np:
+            idx = np.flatnonzero(rows)
+            j = self.episode[idx]
+            stored = j < MAX_EPISODES
+            v = values if np.ndim(values) == 0 else values[idx[stored]]
+            table[idx[stored], j[stored]] = v
+            return table
+        xp = self.xp
+        hit = (xp.arange(MAX_EPISODES)[None, :] == self.episode[:, None]) & rows[:, None]
+        v = values if np.ndim(values) == 0 else values[:, None]
+        return xp.where(hit, v, table)
+
+    def _clock(self, mechanism: str, rows) -> np.ndarray:
+        """U(0, 1) of ``mechanism`` for the current episode of each sample (valid in ``rows``)."""
+        if self.xp is np:
+            idx = np.flatnonzero(rows)
+            out = np.full(self.n, np.nan)
+            out[idx] = self.clocks.uniform(mechanism, self.episode[idx], idx)
+            return out
+        xp = self.xp
+        table = self.tables[mechanism]
+        j = xp.clip(self.episode, 0, table.shape[0] - 1)
+        return xp.take_along_axis(table, j[None, :], axis=0)[0]
+
     @property
     def first_lift(self) -> np.ndarray:
         """End of the first episode (NaN if none ended within the grid)."""
@@ -234,48 +347,40 @@ class PauseState:
     # -- starts ---------------------------------------------------------------------------
     def begin(self, rows: np.ndarray, t_start: np.ndarray) -> None:
         """Start an episode at ``t_start`` in samples ``rows`` (cap set by :meth:`freeze`)."""
-        if not rows.any():
+        if not self._some(rows):
             return
+        xp = self.xp
         self.started = True
-        idx = np.flatnonzero(rows)
-        self.episode[idx] += 1
-        j = self.episode[idx]
-        self.in_force[idx] = True
-        self.episode_start[idx] = t_start[idx]
-        self.n_pauses[idx] += 1
-        stored = j < MAX_EPISODES
-        self.starts[idx[stored], j[stored]] = t_start[idx[stored]]
+        self.episode = xp.where(rows, self.episode + 1, self.episode)
+        self.in_force = self.in_force | rows
+        self.episode_start = xp.where(rows, t_start, self.episode_start)
+        self.n_pauses = xp.where(rows, self.n_pauses + 1, self.n_pauses)
+        self.starts = self._put(self.starts, rows, t_start)
         h = self.policy.end.political_lift_hazard_per_year
         if h > 0:
-            self.political_due[idx] = self._next_shock(idx, t_start[idx], h)
+            self.political_due = xp.where(
+                rows, self._next_shock(rows, t_start, h), self.political_due
+            )
 
-    def _next_shock(self, idx: np.ndarray, after: np.ndarray, h: float) -> np.ndarray:
-        """First political shock at or after ``after`` in samples ``idx``.
+    def _next_shock(self, rows, after, h: float):
+        """First political shock at or after ``after`` (valid in ``rows``).
 
         Shocks are a Poisson process in calendar time with rate ``h``, part of the sampled
-        world: shock ``i`` is at ``origin + (E_1 + ... + E_i) / h`` with the unit exponentials
-        of the ``politics`` clock, so pauses that start at different times face the same
+        world (:func:`shock_times`), so pauses that start at different times face the same
         shocks, and a pause lifts at the first one while it is in force.
         """
-        if self._shock_time is None:
-            self._shock_time = np.full(self.n, -np.inf)
-            self._shock_index = np.zeros(self.n, dtype=np.int64)
-        due = self._shock_time[idx] < after
-        while due.any():
-            rows = idx[due]
-            step = self.clocks.exponential("politics", self._shock_index[rows], rows) / h
-            base = np.where(np.isfinite(self._shock_time[rows]), self._shock_time[rows], 0.0)
-            self._shock_time[rows] = np.where(
-                np.isfinite(self._shock_time[rows]), base + step, self.origin + step
-            )
-            self._shock_index[rows] += 1
-            due = self._shock_time[idx] < after
-        return self._shock_time[idx].copy()
+        if self.xp is not np:
+            return first_at_or_after(self.tables["shocks"], after, self.xp)
+        until = float(np.max(after[rows]))
+        if self._shocks is None or (self._shocks[-1] < until).any():
+            self._shocks = shock_times(self.clocks, self.n, self.origin, h, until)
+        return first_at_or_after(self._shocks, np.where(rows, after, -np.inf))
 
     def freeze(self, rows: np.ndarray, measured_frontier: np.ndarray) -> None:
         """Set the cap of episodes started in ``rows`` from the frontier run at their start."""
-        if rows.any():
-            self.cap0 = np.where(rows, initial_cap(self.policy, measured_frontier), self.cap0)
+        if self._some(rows):
+            cap = initial_cap(self.policy, measured_frontier, self.xp)
+            self.cap0 = self.xp.where(rows, cap, self.cap0)
 
     # -- ends -----------------------------------------------------------------------------
     def lift(
@@ -296,49 +401,46 @@ class PauseState:
         (sample, episode).
         """
         rows = rows & self.in_force
-        if not rows.any():
+        if not self._some(rows):
             return
-        idx = np.flatnonzero(rows)
-        t = t_lift[idx]
-        since_start = t - self.episode_start[idx]
-        self.cap_at_lift[idx] = cap_in_force(self.policy, self.cap0[idx], since_start)
-        self.last_lift[idx] = t
-        j = self.episode[idx]
-        stored = j < MAX_EPISODES
-        self.ends[idx[stored], j[stored]] = t[stored]
-        self.reasons[idx[stored], j[stored]] = (
-            reason if np.ndim(reason) == 0 else reason[idx[stored]]
-        )
-        u = self.clocks.uniform("phased", j, idx)
-        by_gov = u < -np.expm1(-phased_lift[idx] * capacity[idx])
+        xp = self.xp
+        t = t_lift
+        since_start = t - self.episode_start
+        cap = cap_in_force(self.policy, self.cap0, since_start)
+        self.cap_at_lift = xp.where(rows, cap, self.cap_at_lift)
+        self.last_lift = xp.where(rows, t, self.last_lift)
+        self.ends = self._put(self.ends, rows, t)
+        self.reasons = self._put(self.reasons, rows, reason)
+        u = self._clock("phased", rows)
+        by_gov = u < -xp.expm1(-phased_lift * capacity)
         policy_phased = self.policy.lift.kind == "phased"
-        self.phased[idx] = policy_phased | by_gov
+        self.phased = xp.where(rows, policy_phased | by_gov, self.phased)
         if not policy_phased:
-            self.ramp[idx] = governance_ramp[idx]
-        self.in_force[idx] = False
-        self.political_due[idx] = np.inf
-        self.repause_hazard_sum[idx] = 0.0
-        self.repause_from[idx] = t
-        self.repause_clock[idx] = self.clocks.exponential("repause", j, idx)
+            self.ramp = xp.where(rows, governance_ramp, self.ramp)
+        self.in_force = self.in_force & ~rows
+        self.political_due = xp.where(rows, np.inf, self.political_due)
+        self.repause_hazard_sum = xp.where(rows, 0.0, self.repause_hazard_sum)
+        self.repause_from = xp.where(rows, t, self.repause_from)
+        clock = -xp.log1p(-self._clock("repause", rows))
+        self.repause_clock = xp.where(rows, clock, self.repause_clock)
 
     def record_overhang(self, rows: np.ndarray, overhang: np.ndarray) -> None:
         """Overhang (OOM) released when the episodes that just ended in ``rows`` lifted."""
-        idx = np.flatnonzero(rows)
-        j = self.episode[idx]
-        stored = j < MAX_EPISODES
-        self.overhang[idx[stored], j[stored]] = overhang[idx[stored]]
+        if self._some(rows):
+            self.overhang = self._put(self.overhang, rows, overhang)
 
     def scheduled_lift_times(self) -> tuple[np.ndarray, np.ndarray]:
         """Earliest scheduled end of each episode in force and its reason code."""
+        xp = self.xp
         end = self.policy.end
-        t = np.full(self.n, np.inf)
-        reason = np.zeros(self.n, dtype=np.int8)
+        t = xp.full(self.n, np.inf)
+        reason = xp.zeros(self.n, dtype=np.int8)
         if np.isfinite(end.duration_years):
-            t = np.where(self.in_force, self.episode_start + end.duration_years, np.inf)
-            reason[:] = REASON["duration"]
+            t = xp.where(self.in_force, self.episode_start + end.duration_years, np.inf)
+            reason = xp.full(self.n, REASON["duration"], dtype=np.int8)
         pol = self.in_force & (self.political_due < t)
-        t = np.where(pol, self.political_due, t)
-        reason = np.where(pol, REASON["politicised"], reason).astype(np.int8)
+        t = xp.where(pol, self.political_due, t)
+        reason = xp.where(pol, REASON["politicised"], reason).astype(np.int8)
         return t, reason
 
     def state_lifts(
@@ -360,30 +462,31 @@ class PauseState:
         in the step (the episode's start if it began inside it). Called at every step once
         the policy can act, so the crossing interpolates from the true value at ``t0``.
         """
+        xp = self.xp
         end = self.policy.end
-        rows = np.zeros(self.n, dtype=bool)
-        t = np.full(self.n, np.inf)
-        reason = np.zeros(self.n, dtype=np.int8)
+        rows = xp.zeros(self.n, dtype=bool)
+        t = xp.full(self.n, np.inf)
+        reason = xp.zeros(self.n, dtype=np.int8)
         if end.forced_margin_ooms is not None and coalition_capability is not None:
             # (an empty coalition has no capability to defend: the rule does not fire)
             margin = outsider_capability - (coalition_capability - end.forced_margin_ooms)
-            margin = np.where(np.isfinite(coalition_capability), margin, -np.inf)
+            margin = xp.where(xp.isfinite(coalition_capability), margin, -np.inf)
             fire = self.in_force & (margin >= 0)
-            if fire.any():
-                tc = crossing(self._margin, margin, t0, t1, floor)
-                rows |= fire
-                t = np.where(fire, tc, t)
-                reason = np.where(fire, REASON["catch_up"], reason).astype(np.int8)
+            if self._some(fire):
+                tc = crossing(self._margin, margin, t0, t1, floor, xp)
+                rows = rows | fire
+                t = xp.where(fire, tc, t)
+                reason = xp.where(fire, REASON["catch_up"], reason).astype(np.int8)
             self._margin = margin
         if end.alignment_target is not None and alignment is not None:
             level = alignment - end.alignment_target
             fire = self.in_force & (level >= 0)
-            if fire.any():
-                ta = crossing(self._alignment, level, t0, t1, floor)
+            if self._some(fire):
+                ta = crossing(self._alignment, level, t0, t1, floor, xp)
                 first = fire & (ta < t)
-                rows |= fire
-                t = np.where(first, ta, t)
-                reason = np.where(first, REASON["alignment_target"], reason).astype(np.int8)
+                rows = rows | fire
+                t = xp.where(first, ta, t)
+                reason = xp.where(first, REASON["alignment_target"], reason).astype(np.int8)
             self._alignment = level
         return rows, t, reason
 
@@ -401,39 +504,38 @@ class PauseState:
         The hazard integrates by the trapezoid rule from where it was last integrated to (the
         lift, or ``t0``), so a lift inside an earlier step loses none of it.
         """
-        can = eligible & ~self.in_force & np.isfinite(self.last_lift)
-        if not can.any():
+        xp = self.xp
+        can = eligible & ~self.in_force & xp.isfinite(self.last_lift)
+        if not self._some(can):
             return can, np.full(self.n, np.nan)
-        since = np.clip(t1 - np.nan_to_num(self.repause_from, nan=t1), 0.0, None)
+        since = xp.maximum(t1 - xp.nan_to_num(self.repause_from, nan=t1), 0.0)
         rate = 0.5 * hazard * (capacity_prev + capacity)
         before = self.repause_hazard_sum
-        after = before + np.where(can, rate * since, 0.0)
+        after = before + xp.where(can, rate * since, 0.0)
         due = can & (after >= self.repause_clock)
         with np.errstate(invalid="ignore", divide="ignore"):
-            frac = np.where(after > before, (self.repause_clock - before) / (after - before), 1.0)
-        t = (t1 - since) + np.clip(frac, 0.0, 1.0) * since
-        self.repause_hazard_sum = np.where(can & ~due, after, before)
-        self.repause_from = np.where(can, t1, self.repause_from)
-        return due, np.where(due, t, np.nan)
+            frac = xp.where(after > before, (self.repause_clock - before) / (after - before), 1.0)
+        t = (t1 - since) + xp.clip(frac, 0.0, 1.0) * since
+        self.repause_hazard_sum = xp.where(can & ~due, after, before)
+        self.repause_from = xp.where(can, t1, self.repause_from)
+        return due, xp.where(due, t, np.nan)
 
     def finish(self) -> None:
         """Mark the episodes still in force at the end of the grid."""
-        idx = np.flatnonzero(self.in_force)
-        j = self.episode[idx]
-        stored = j < MAX_EPISODES
-        self.reasons[idx[stored], j[stored]] = REASON["in_force_at_end"]
+        self.reasons = self._put(self.reasons, self.in_force, REASON["in_force_at_end"])
 
     # -- the cap ---------------------------------------------------------------------------
     def cap(self, t: float) -> np.ndarray:
         """Cap level per sample (log10, the policy's measure) at ``t``; ``+inf`` when none."""
+        xp = self.xp
         if not self.started:
             return np.full(self.n, np.inf)
-        return np.where(
+        return xp.where(
             self.in_force,
             cap_in_force(self.policy, self.cap0, t - self.episode_start),
-            np.where(
-                np.isfinite(self.last_lift),
-                cap_after_lift(self.cap_at_lift, t - self.last_lift, self.phased, self.ramp),
+            xp.where(
+                xp.isfinite(self.last_lift),
+                cap_after_lift(self.cap_at_lift, t - self.last_lift, self.phased, self.ramp, xp),
                 np.inf,
             ),
         )

@@ -20,6 +20,7 @@ def budget_growth(
     others_paused: np.ndarray,
     paused_growth_fraction: np.ndarray,
     chip_slowdown: np.ndarray,
+    xp=np,
 ) -> np.ndarray:
     """Yearly growth of log10 budget, ``(actor, sample)``.
 
@@ -29,8 +30,11 @@ def budget_growth(
     paused actor keeps only the fraction ``phi_p`` of the growth; a coalition chip-production
     stop scales every actor's growth by ``1 - chip_slowdown``.
     """
-    g = np.where(others_paused & ~paused, log_boost, 0.0)
+    g = xp.where(others_paused & ~paused, log_boost, 0.0)
     g += log_growth
-    np.multiply(g, paused_growth_fraction, out=g, where=paused)
+    if xp is np:  # (in place)
+        np.multiply(g, paused_growth_fraction, out=g, where=paused)
+    else:
+        g = xp.where(paused, g * paused_growth_fraction, g)
     g *= 1.0 - chip_slowdown
     return g

@@ -6,7 +6,7 @@ import numpy as np
 
 
 def largest_run(
-    feasible: np.ndarray, previous: np.ndarray, max_step: np.ndarray, cap: np.ndarray
+    feasible: np.ndarray, previous: np.ndarray, max_step: np.ndarray, cap: np.ndarray, xp=np
 ) -> np.ndarray:
     """``min(feasible, previous + log10(k_up) dt, cap)``.
 
@@ -15,5 +15,7 @@ def largest_run(
     never exceeds the cap that applies to the actor (``+inf`` outside a pause).
     """
     run = previous + max_step
+    if xp is not np:
+        return xp.minimum(xp.minimum(feasible, run), cap)
     np.minimum(feasible, run, out=run)
     return np.minimum(run, cap, out=run)
