@@ -15,6 +15,7 @@ Each step follows the same order:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import xarray as xr
@@ -161,7 +162,7 @@ class ComputeEngine:
         """Run all samples over the grid; see the module docstring for the step order."""
         policy.check_actors(params.actors)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            out = _run(params, policy, grid, rng, self.dtype)
+            out = _run(params, policy, grid, rng, self.dtype, backend=self.backend)
         return _to_dataset(out, params, policy, grid)
 
     def simulate_online(
@@ -188,7 +189,7 @@ class ComputeEngine:
         checked = {k: v for k, v in _CHECKED.items() if k not in _PER_SAMPLE}
         online = Online(grid.times, member, policy, scenario, worldviews, eta, checked, params.n)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            out = _run(params, policy, grid, rng, self.dtype, observer=online)
+            out = _run(params, policy, grid, rng, self.dtype, observer=online, backend=self.backend)
         per_sample = {k: out[k] for k in _PER_SAMPLE}
         return _to_dataset(per_sample, params, policy, grid, online.flags), online
 
@@ -203,8 +204,13 @@ def _run(
     rng: np.random.Generator,
     dtype,
     observer=None,
+    backend: str = "numpy",
 ) -> dict:
     """The step loop; returns every output (trajectories time-major, per-sample events).
+
+    Every step is :func:`_step`, written once against an array namespace: NumPy runs it
+    eagerly; with ``backend="jax"``, :class:`~pausesim.engines.compute.compiled.CompiledSteps`
+    runs the same function compiled by XLA from the second step on.
 
     With an ``observer`` (:class:`pausesim.engines.compute.online.Online`), the trajectories
     live in a ring of ``observer.ring`` steps instead of the whole grid: the observer reads
@@ -213,15 +219,12 @@ def _run(
     O(samples x steps).
     """
     times = grid.times
-    dt = grid.step
     n, n_act, n_t = sp.n, len(sp.actors), len(times)
     n_rows = n_t if observer is None else min(n_t, observer.ring)
     member = pause.membership(policy, sp.actors, times)
-    # Actor-major layout: per-actor quantities are (actor, sample), so reductions over actors
-    # are element-wise operations on a few long rows.
-    p = {k: (v.T.copy() if v.ndim == 2 else v) for k, v in sp.values.items()}
     # Event clocks first, whatever the policy: every policy sees the same random numbers.
     clocks = pause.EventClocks(rng, n)
+    s, c = _initial(sp, policy, grid, clocks)
 
     # -- outputs, time-major so each step writes a contiguous block -------------------------
     # Covert quantities are zeroed: only coalition members' covert sectors are written (step 5).
@@ -237,512 +240,33 @@ def _run(
     # share of [t_k, t_k+1) the pause was in force: known once step k+1 is done
     out["in_force_share"] = np.zeros((n_rows, n), dtype=dtype)
 
-    # -- initial state ----------------------------------------------------------------------
-    t_hw = p["hw_doubling_years"]
-    hw_rate = hardware.baseline_rate(t_hw, p["precision_gain_per_year"])
-    price = np.log10(p["initial_frontier_compute_flop"] / p["initial_frontier_cost_usd"])
-    access = hardware.actor_access(price, p["hw_access_lag_years"], hw_rate)
-    ceiling0, ceiling_slope = spending.spend_ceiling(
-        p["gdp_usd"], p["gdp_growth_per_year"], p["spend_ceiling_gdp_share"]
-    )
-    budget = np.minimum(
-        np.log10(p["initial_frontier_cost_usd"] * p["initial_spend_fraction"]), ceiling0
-    )
-    log_growth = np.log10(p["spend_growth_per_year"])
-    log_boost = np.log10(1.0 + p["opportunistic_spend_boost"])
-    feasible = budget + access
-    run = feasible.copy()
-    e_ref = LOG10_GPT4_FLOP
-    alg_rate = algorithms.frontier_alg_rate(p["alg_halving_months"])
-    research = p["research_share"].copy()
-    # Effort is measured against the leading research actor, so moving researchers between
-    # actors moves progress rather than creating it (DESIGN §10: (R_a / R_ref)^lambda).
-    lead_research = research.argmax(axis=0)
-    research_ref = research.max(axis=0)
-    effort = algorithms.research_effort(research, research_ref, p["research_elasticity"])
-    # Constant over the run: computed once rather than at every step.
-    catch_up = algorithms.diffusion_catch_up(p["alg_diffusion_rate"], dt)
-    lead_kept = p["alg_diffusion_lag_years"] * alg_rate
-    # Algorithmic efficiency in 2022-algorithm units (pausesim.units): the research leader's
-    # algorithms are (start - 2022) years of progress past 2022's; every other actor starts at
-    # the gap that its research effort and diffusion sustain, so actor gaps come from what
-    # differs (spending, hardware access, research, diffusion), never from a fitted offset.
-    efficiency = algorithms.frontier_efficiency(alg_rate, times[0]) - algorithms.steady_gap(
-        alg_rate, effort, lead_kept, p["alg_diffusion_rate"]
-    )
-    culture = p["safety_culture"].copy()
-    culture_ref = _culture_reference(culture, effort, lead_research)
-    scaleup_rate = np.log10(p["max_scaleup_per_year"])  # OOM/yr
-    max_step = scaleup_rate * dt
-    loophole = p["cap_loophole_ooms"]
-    outsourcing = p["covert_outsourcing_fraction"]
-    enf = policy.enforcement
-    target_home, target_abroad = covert.undetected_shares(
-        p["covert_share_max"], enf.chip_mechanism_coverage, outsourcing
-    )
-    log_monitored = np.log10(enf.monitored_run_cost_usd)
-    log_delta = alignment.log_relevance(p["subfrontier_relevance"])
-    effective_cap = policy.cap.measure == "effective"
+    compiled = None
+    if backend == "jax":
+        from pausesim.engines.compute.compiled import CompiledSteps
 
-    capability = run + efficiency - e_ref
-    floor = alignment.feedback_floor(alg_rate)
-    anchor = alignment.feedback_anchor(alg_rate)
-    aligned = alignment.initial_alignment(capability, p["initial_alignment_gap_ooms"])
-    capacity = np.zeros(n)  # governance capacity
-    sigma_home = np.zeros((n_act, n))  # covert budget share of each actor, trained at home
-    sigma_abroad = np.zeros((n_act, n))  # ... and on hardware rented abroad
-
-    # pause state, per sample: episodes with exact start and end times and their reasons
-    state = pause.PauseState(policy, clocks, n, origin=min(times[0], policy.start_year))
-    released_at = np.full((n_act, n), np.nan)  # when an actor's cap went away (this step)
-    binding = np.zeros((n_act, n), dtype=bool)
-    access_at_bind = access.copy()
-    defection_overhang = np.full((n_act, n), np.nan)
-    gov_decay = governance.decay_factors(p["governance_decay"], dt)  # (the same every step)
-    gov_args = {
-        "phased_lift": p["governance_phased_lift"],
-        "governance_ramp": p["governance_ramp_ooms_per_year"],
-    }
-    t_prev = times[0]
-    in_force_prev = np.zeros(n, dtype=bool)
-    efficiency_prev = efficiency
-    budget_prev, access_prev = budget, access
-    rate_paused = rate_free = np.zeros((n_act, n))
-
-    def unpaused_growth(chip_slow) -> np.ndarray:
-        """Yearly budget growth of every actor if nobody were paused."""
-        return spending.budget_growth(
-            log_growth,
-            log_boost,
-            np.zeros((n_act, n), dtype=bool),
-            np.zeros(n, dtype=bool),
-            p["paused_spend_growth_fraction"],
-            chip_slow,
-        )
-
-    def measured(physical: np.ndarray, eff: np.ndarray) -> np.ndarray:
-        """A run in the cap's measure: physical FLOP, or effective FLOP at 2022 algorithms."""
-        return physical + eff if effective_cap else physical
-
-    def feasible_at(t_at, paused_until_then: bool, cols=slice(None)) -> np.ndarray:
-        """Feasible compute at ``t_at`` inside the step, on its kinked path.
-
-        Budgets grow at the paused rate before a lift at ``t_at`` (or at the unpaused rate
-        before a start); price-performance grows linearly over the step. Of the samples
-        ``cols`` (all by default; ``t_at`` is theirs).
-        """
-        if k == 0:
-            return feasible[:, cols]
-        rate = rate_free if not paused_until_then and rate_free is not None else rate_paused
-        b = np.minimum(budget_prev[:, cols] + rate[:, cols] * (t_at - t_prev), budget[:, cols])
-        return b + pause.interpolate(access_prev[:, cols], access[:, cols], t_prev, t, t_at)
-
-    def overhang_at(rows, t_at, members) -> np.ndarray:
-        """Compute the cap withheld from ``members`` at ``t_at`` (OOM, max over members).
-
-        NaN outside ``rows``, where it is not computed.
-        """
-        cols = np.flatnonzero(rows)
-        t_cols = t_at[cols]
-        f = feasible_at(t_cols, True, cols)
-        e = pause.interpolate(efficiency_prev[:, cols], efficiency[:, cols], t_prev, t, t_cols)
-        held = measured(f, e) - (state.cap_at_lift[cols] + loophole[..., cols])
-        held = np.where(members, np.maximum(held, 0.0), -np.inf).max(axis=0)
-        out = np.full(n, np.nan)
-        out[cols] = np.maximum(held, 0.0)
-        return out
-
+        compiled = CompiledSteps(policy, grid)
     for k in range(n_t):
-        t = times[k]
-        coalition = member[k]
-        has_members = coalition.any()
+        st, x = _schedule(policy, sp.actors, member, times, k)
         r = k % n_rows  # this step's row of the outputs (a ring when observed)
         if observer is not None and k >= n_rows:  # rows written only in part: cleared
             out["covert_share"][r] = 0.0
             out["frontier_share"][r, 1] = 0.0
-
-        # 1. scheduled pause events in (t_prev, t]: start, fixed end, politicised lift, the
-        #    last defection; each at its own time inside the step ---------------------------
-        begin_t = np.full(n, np.nan)
-        if not policy.is_none and has_members:
-            pending = ~state.in_force & (state.episode < 0)
-            if pending.any() and t >= policy.start_year - 1e-9:
-                # the start, or the first join after it that gives the coalition a member
-                joins = pause.change_times(policy, sp.actors, t_prev, t, "join")
-                was_empty = k > 0 and not member[k - 1].any()
-                joined = joins[np.isfinite(joins)]
-                t0 = max(policy.start_year, joined.min()) if was_empty and joined.size else None
-                t0 = policy.start_year if t0 is None else t0
-                if k > 0:
-                    t0 = max(t0, t_prev)
-                begin_t = np.where(pending, t0, np.nan)
-                state.begin(pending, begin_t)
-        lift_t, lift_reason = state.scheduled_lift_times()
-        defect = pause.change_times(policy, sp.actors, t_prev, t, "leave")
-        if state.in_force.any() and not has_members:
-            # the last member left: the episode ends when it did
-            t_empty = np.nanmax(defect) if np.isfinite(defect).any() else t
-            empty = state.in_force & (t_empty < lift_t)
-            lift_t = np.where(empty, t_empty, lift_t)
-            lift_reason = np.where(empty, pause.REASON["coalition_empty"], lift_reason)
-        scheduled = state.in_force & (lift_t <= t + 1e-9)
-        # (each sample's own reason: the samples lift independently, so in one call)
-        lifted_now = scheduled
-        if scheduled.any():
-            state.lift(scheduled, lift_t, lift_reason, capacity=capacity, **gov_args)
-        if k > 0 and state.started and has_members:
-            # a re-pause: its clock runs on capacity, which decays predictably while no pause
-            # is in force, so its time inside the step is known now
-            unpaused = governance.governance_step(
-                capacity,
-                0.0,
-                p["governance_growth_paused"],
-                p["governance_growth_baseline"],
-                p["governance_decay"],
-                dt,
-                gov_decay,
-            )
-            again, t_again = state.repause_due(
-                t_prev, t, capacity, unpaused, p["repause_hazard"], ~lifted_now
-            )
-            if again.any():
-                state.begin(again, t_again)
-                begin_t = np.where(again, t_again, begin_t)
-        # In force for the step's rates: at the step's midpoint. For the cap: at its end.
-        mid = t - 0.5 * dt if k > 0 else t
-        starts_late = np.isfinite(begin_t) & (begin_t > mid)
-        in_force_mid = (state.in_force & ~starts_late) | (lifted_now & (lift_t > mid))
-        paused = in_force_mid & coalition[:, None]
-        in_force = state.in_force & has_members
-        # time the pause was in force during the step (governance grows in proportion)
-        start_in_step = np.where(np.isfinite(begin_t), begin_t, t_prev)
-        end_in_step = np.where(lifted_now, lift_t, t)
-        f_in_force = (
-            np.clip(end_in_step - np.maximum(start_in_step, t_prev), 0.0, dt) / dt
-            if k > 0
-            else in_force.astype(float)
-        )
-        f_in_force = np.where(state.in_force | lifted_now, f_in_force, 0.0)
-        if lifted_now.any():
-            released_at = np.where(lifted_now & coalition[:, None], lift_t, released_at)
-        # a defector's cap ends when it leaves
-        leaving = np.isfinite(defect)
-        if leaving.any() and state.started:
-            was_capped = in_force_prev | lifted_now
-            rows = leaving[:, None] & was_capped[None, :]
-            released_at = np.where(rows, defect[:, None], released_at)
-
-        if k > 0:
-            # 2. hardware ---------------------------------------------------------------------
-            # Samples with a paused actor: elsewhere brain drain, the paused spend share and
-            # effort have no effect this step, so they are computed for these samples only.
-            pausing = paused.any(axis=0)
-            any_paused = pausing.any()
-            paused_spend = 0.0
-            if any_paused:
-                paused_spend = np.zeros(n)
-                paused_spend[pausing] = _paused_spend_share(budget[:, pausing], paused[:, pausing])
-            paused_rnd = (
-                np.minimum(1.0, (p["hw_rnd_share"] * paused).sum(axis=0))
-                if policy.hardware_rnd_paused and any_paused
-                else 0.0
-            )
-            price = price + dt * hardware.hardware_rate(
-                hw_rate, paused_rnd, p["hw_endogeneity"], paused_spend
-            )
-            access = hardware.actor_access(price, p["hw_access_lag_years"], hw_rate)
-
-            # 3. budgets, feasible compute ----------------------------------------------------
-            chip_slow = (
-                np.minimum(1.0, (p["chip_production_share"] * paused).sum(axis=0))
-                if policy.chip_production_paused and any_paused
-                else 0.0
-            )
-            # Budgets and algorithms grow at the time average of their paused and unpaused rates
-            # over the step, so a start or end inside the step counts for its exact share.
-            touched = (f_in_force > 0)[None, :] & coalition[:, None]
-            growth = spending.budget_growth(
-                log_growth,
-                log_boost,
-                touched,
-                touched.any(axis=0),
-                p["paused_spend_growth_fraction"],
-                chip_slow,
-            )
-            partial = (f_in_force > 0) & (f_in_force < 1)
-            rate_paused = growth.copy()  # (yearly rates; ``growth`` is updated in place below)
-            # (the unpaused rates are needed only where a pause starts or ends inside the step)
-            rate_free = unpaused_growth(chip_slow) if partial.any() else None
-            if partial.any():
-                growth = np.where(partial, rate_free + f_in_force * (growth - rate_free), growth)
-            ceiling = ceiling0 + ceiling_slope * (t - times[0])
-            growth *= dt
-            growth += budget
-            budget = np.minimum(growth, np.maximum(ceiling, budget), out=growth)
-            feasible = budget + access
-
-            # 4. algorithms and brain drain ---------------------------------------------------
-            growth = algorithms.alg_growth(
-                alg_rate, effort, f_in_force * coalition[:, None], p["alg_rate_during_pause"]
-            )
-            growth *= dt
-            efficiency = efficiency + growth
-            efficiency += algorithms.diffusion(efficiency, lead_kept, catch_up)
-            if any_paused:
-                staying = research[:, pausing]
-                moved, inflow = algorithms.brain_drain(
-                    staying, paused[:, pausing], p["brain_drain_per_year"][pausing], dt
-                )
-                culture[:, pausing] = algorithms.receive_migrants(
-                    culture[:, pausing], staying, inflow, p["migrant_safety_culture"][pausing]
-                )
-                research[:, pausing] = moved
-                effort[:, pausing] = algorithms.research_effort(
-                    moved, research_ref[pausing], p["research_elasticity"][pausing]
-                )
+        if compiled is not None and k > 0:
+            row = compiled.step(x, st)
         else:
-            any_paused = paused.any()
-
-        # 3b. the largest legal run: scale-up limit (from the release time for a cap that
-        #     went away inside the step), the cap in its measure, loopholes ------------------
+            row = _step(s, c, x, st, policy, np)
+            if compiled is not None:
+                compiled.load(s, c)
+        _write_row(out, row, r, st)
         if k > 0:
-            scale = np.where(
-                binding & np.isfinite(released_at), scaleup_rate * (t - released_at), max_step
-            )
-        else:
-            scale = np.inf
-        unconstrained = training.largest_run(feasible, run, scale, np.inf)
-        began = np.isfinite(begin_t)
-        if began.any():
-            # a frozen cap holds the frontier run at the start, interpolated inside the step
-            if k > 0:
-                at_start = np.minimum(
-                    feasible_at(begin_t, False), run + scaleup_rate * (begin_t - t_prev)
-                )
-                e_start = pause.interpolate(efficiency_prev, efficiency, t_prev, t, begin_t)
-                frozen_at = measured(at_start, e_start).max(axis=0)
-            else:
-                frozen_at = measured(unconstrained, efficiency).max(axis=0)
-            state.freeze(began, frozen_at)
-        cap = state.cap(t)
-        # Loopholes: members' legal labs get l_cap OOM past whatever cap applies to them, also
-        # while a phased lift raises it (so the lift never tightens their runs).
-        limit = cap + loophole
-        actor_cap = np.where(
-            coalition[:, None], limit - efficiency if effective_cap else limit, np.inf
-        )
-        run = np.minimum(unconstrained, actor_cap)
-        if lifted_now.any():
-            state.record_overhang(
-                lifted_now, overhang_at(lifted_now, lift_t, (coalition | leaving)[:, None])
-            )
-        if leaving.any() and state.started:
-            for j in np.flatnonzero(leaving):
-                rows = np.isfinite(released_at[j]) & np.isnan(defection_overhang[j])
-                if rows.any():
-                    fj = feasible_at(defect[j], True)[j]
-                    ej = pause.interpolate(efficiency_prev[j], efficiency[j], t_prev, t, defect[j])
-                    # (the cap in force when it left; the last member's leaving lifts it)
-                    cap_j = np.where(state.in_force, state.cap(defect[j]), state.cap_at_lift)
-                    cap_j = cap_j + loophole
-                    held = np.maximum(measured(fj, ej) - cap_j, 0.0)
-                    defection_overhang[j] = np.where(rows, held, defection_overhang[j])
-
-        # 5. covert sector, inference, frontier -------------------------------------------------
-        outsiders = ~coalition
-        outsourced = (access[outsiders] if outsiders.any() else access).max(axis=0)
-        legal_e = run + efficiency
-        # Only coalition members can be paused, so only their covert sectors can hold compute:
-        # the covert sector is computed for members alone and the frontier is shared among the
-        # legal labs and those covert sectors (units of ``sector_e``).
-        covert_rows = coalition  # actors that can have a covert sector this step
-        if k > 0 and (paused.any() or sigma_home.any() or sigma_abroad.any()):
-            # each covert project trains past the cap: its footprint is a cap-sized run's cost
-            # (no cap, no reason to hide: a lifted or non-member actor has no covert sector)
-            capped = paused & np.isfinite(actor_cap)
-            formation = p["covert_formation_per_year"]
-
-            detect = (
-                enf.detection_hazard_per_year,
-                log_monitored,
-                p["covert_visibility_exponent"],
-            )
-            sigma_home = covert.step_stock(
-                sigma_home, capped, actor_cap, access, target_home, formation, 1.0, detect, dt
-            )
-            sigma_abroad = covert.step_stock(
-                sigma_abroad,
-                capped,
-                actor_cap,
-                outsourced,
-                target_abroad,
-                formation,
-                p["covert_abroad_detection_factor"],
-                detect,
-                dt,
-            )
-        else:
-            sigma_home = np.zeros((n_act, n))
-            sigma_abroad = np.zeros((n_act, n))
-        member_covert_e = None
-        sigma = sigma_home + sigma_abroad
-        if sigma.any():
-            # compute bought at home and abroad, in log10 FLOP per dollar of the actor's budget
-            bought = np.log10(
-                sigma_home[covert_rows] * 10.0 ** (access[covert_rows] - outsourced)
-                + sigma_abroad[covert_rows]
-            )
-            member_covert_e = bought + outsourced + budget[covert_rows]
-            member_covert_e += efficiency[covert_rows]
-            member_covert_e -= p["covert_alg_penalty_ooms"]
-            out["covert_share"][r, covert_rows] = sigma[covert_rows]
-        else:  # no covert sector anywhere: legal labs only
-            covert_rows = np.zeros(n_act, dtype=bool)
-
-        units = (member_covert_e, covert_rows, culture)
-        sector_e, best_e, sector_culture = _frontier_units(legal_e, *units)
-        if not policy.is_none:
-            # catch-up, found at its crossing inside the step; the run is released from then,
-            # so the state at t already holds the lift
-            floor_t = np.where(np.isfinite(begin_t), begin_t, t_prev)
-            capability = best_e - e_ref
-            rows, t_state, reason = state.state_lifts(
-                t_prev,
-                t,
-                floor=floor_t,
-                coalition_capability=_best(capability, coalition),
-                outsider_capability=_best(capability, ~coalition),
-            )
-            rows &= state.in_force
-            if rows.any() and k > 0:
-                state.lift(rows, t_state, reason, capacity=capacity, **gov_args)
-                state.record_overhang(rows, overhang_at(rows, t_state, coalition[:, None]))
-                # in force for only part of the step (governance grows for that part) ...
-                part = np.clip(t_state - np.maximum(start_in_step, t_prev), 0.0, dt) / dt
-                f_in_force = np.where(rows, part, f_in_force)
-                # ... and budgets and algorithms grew at their unpaused rates after the lift
-                rest = np.where(rows, t - t_state, 0.0)
-                if rate_free is None:
-                    rate_free = unpaused_growth(chip_slow)
-                budget = budget + rest * (rate_free - rate_paused)
-                members = coalition[:, None] & rows[None, :]
-                efficiency = efficiency + rest * members * (
-                    algorithms.alg_growth(alg_rate, effort, 0.0, p["alg_rate_during_pause"])
-                    - algorithms.alg_growth(alg_rate, effort, 1.0, p["alg_rate_during_pause"])
-                )
-                feasible = budget + access
-                cap = state.cap(t)
-                limit = cap + loophole
-                actor_cap = np.where(
-                    coalition[:, None], limit - efficiency if effective_cap else limit, np.inf
-                )
-                released = rows[None, :] & coalition[:, None]
-                grown = np.minimum(feasible, run + scaleup_rate * (t - t_state))
-                # (outsiders lose the opportunistic boost for the rest of the step too)
-                run = np.where(released, np.minimum(grown, actor_cap), np.minimum(run, feasible))
-                legal_e = run + efficiency
-                sector_e, best_e, sector_culture = _frontier_units(legal_e, *units)
-        capability = best_e - e_ref
-        frontier_k = capability.max(axis=0)
-        shares = frontier.frontier_shares(sector_e)
-        legal_share, covert_shares = shares[:n_act], shares[n_act:]
-
-        binding = np.isfinite(actor_cap) & (run < feasible - 1e-12)
-        access_at_bind = np.where(binding, access_at_bind, access)
-        released_at = np.full((n_act, n), np.nan)
-
-        # 6. alignment research and governance capacity ----------------------------------------
-        if k > 0:
-            studied = legal_e - e_ref
-            if policy.safety_research_exempt:
-                studied = np.where(paused, feasible + efficiency - e_ref, studied)
-            progress = alignment.alignment_progress(
-                p["alignment_rate"],
-                alignment.safety_effort(
-                    effort,
-                    culture,
-                    culture_ref,
-                    paused,
-                    p["pause_safety_effort_boost"],
-                    p["safety_approval_slowdown"],
-                ),
-                studied,
-                anchor,
-                floor,
-                frontier_k,
-                p["feedback_exponent"],
-                log_delta,
-                p["safety_sharing"],
-            )
-            aligned = alignment.advance(
-                aligned, progress, studied, p["alignment_lead_max_ooms"], dt
-            )
-            capacity = governance.governance_step(
-                capacity,
-                f_in_force,
-                p["governance_growth_paused"],
-                p["governance_growth_baseline"],
-                p["governance_decay"],
-                dt,
-                gov_decay,
-            )
-
-        # 7. state events at the end of the step: alignment target, re-pause -----------------
-        if not policy.is_none:
-            floor_t = np.where(np.isfinite(begin_t), begin_t, t_prev)
-            rows, t_state, reason = state.state_lifts(
-                t_prev, t, floor=floor_t, alignment=_best(aligned, coalition)
-            )
-            rows &= state.in_force
-            if rows.any():
-                state.lift(rows, t_state, reason, capacity=capacity, **gov_args)
-                state.record_overhang(rows, overhang_at(rows, t_state, coalition[:, None]))
-                # the run at t was capped by the stock's own progress: it is released from the
-                # lift time at the next step
-                released_at = np.where(rows & coalition[:, None], t_state, released_at)
-        actor_share = legal_share.copy()
-        actor_share[covert_rows] += covert_shares
-
-        o = out
-        o["capability"][r] = capability
-        o["effective_compute"][r] = best_e
-        o["physical_compute"][r] = run
-        o["feasible_compute"][r] = feasible
-        o["algorithmic_efficiency"][r] = efficiency
-        o["hardware_price_performance"][r] = access
-        o["budget"][r] = budget
-        o["research_share"][r] = research
-        o["safety_culture"][r] = culture
-        inference = np.subtract(access, access_at_bind)
-        inference *= p["inference_gain"]
-        inference += capability
-        o["deployed_capability"][r] = inference
-        o["alignment"][r] = aligned
-        o["frontier_share"][r, 0] = legal_share
-        o["frontier_share"][r, 1, covert_rows] = covert_shares
-        o["frontier_capability"][r] = frontier_k
-        o["low_safety_frontier_share"][r] = frontier.low_safety_share(
-            shares, sector_culture, p["low_safety_threshold"]
-        )
-        o["alignment_frontier"][r] = (actor_share * aligned).sum(axis=0)
-        o["alignment_gap"][r] = _alignment_gap(
-            shares, sector_e - e_ref, np.concatenate([aligned, aligned[covert_rows]])
-        )
-        o["governance"][r] = capacity
-        o["cap"][r] = cap
-        in_force = state.in_force & has_members  # (after this step's catch-up lifts)
-        o["paused"][r] = in_force[None, :] & coalition[:, None]
-        o["in_force"][r] = in_force
-        if k > 0:
-            o["in_force_share"][(k - 1) % n_rows] = np.where(has_members, f_in_force, 0.0)
+            out["in_force_share"][(k - 1) % n_rows] = row["in_force_share_prev"]
         if k == n_t - 1:  # (the last step: as at the end of the grid)
-            o["in_force_share"][r] = in_force
+            out["in_force_share"][r] = row["in_force"]
         if observer is not None and k > 0:
-            observer.row(out, k - 1, state.first_lift)
-        t_prev = t
-        in_force_prev = in_force
-        efficiency_prev = efficiency
-        budget_prev, access_prev = budget, access
+            observer.row(out, k - 1, row["first_lift"])
+    if compiled is not None:
+        compiled.unload(s)
+    state = s.pause
     state.finish()
     if observer is not None:
         observer.row(out, n_t - 1, state.first_lift)
@@ -753,11 +277,659 @@ def _run(
     out["episode_end"] = state.ends
     out["episode_reason"] = state.reasons
     out["episode_overhang"] = state.overhang
-    out["defection_overhang"] = defection_overhang.T
+    out["defection_overhang"] = s.defection_overhang.T
     return out
 
 
-def _frontier_units(legal_e, member_covert_e, covert_rows, culture):
+#: Trajectories of :func:`_step`'s row written as they are (the covert sector: by
+#: :func:`_write_row`).
+_ROW_VARS = (
+    *(v for v in _ACTOR_VARS if v != "covert_share"),
+    *_SAMPLE_VARS,
+    "paused",
+    "in_force",
+)
+
+
+def _write_row(out: dict, row: dict, r: int, st: StepStatic) -> None:
+    """Write one step's ``row`` (of :func:`_step`) into row ``r`` of the outputs."""
+    for name in _ROW_VARS:
+        out[name][r] = row[name]
+    out["frontier_share"][r, 0] = row["legal_share"]
+    covert_rows = row.get("covert_rows", np.array(st.coalition))
+    if "covert_shares" in row and covert_rows.any():
+        out["frontier_share"][r, 1, covert_rows] = row["covert_shares"]
+        out["covert_share"][r, covert_rows] = row["covert_sigma"]
+
+
+@dataclass(frozen=True)
+class StepStatic:
+    """What a step's code depends on besides its arrays: fixed by the grid and the policy.
+
+    Hashable, so the compiled loop compiles one program per distinct value (a handful per
+    policy: before the start, the start's step, in force, after a membership change).
+    """
+
+    first: bool  #: the grid's first point (initial state, no growth)
+    coalition: tuple[bool, ...]  #: members at the step's end, per actor
+    start_possible: bool  #: the pause can start in this step (a policy, members, its year)
+    leaving: tuple[bool, ...]  #: actors that leave the coalition inside the step
+
+    @property
+    def has_members(self) -> bool:
+        """Whether the coalition has a member at the step's end."""
+        return any(self.coalition)
+
+
+def _schedule(policy: Policy, actors, member: np.ndarray, times: np.ndarray, k: int):
+    """The step's :class:`StepStatic` and its times.
+
+    ``t``, ``t_prev``, the start time ``t0`` if the pause starts in the step, ``t_empty`` when
+    the last member left, and ``defect``, each actor's leaving time inside the step (NaN:
+    none).
+    """
+    t = float(times[k])
+    t_prev = float(times[k - 1]) if k > 0 else t
+    coalition = member[k]
+    has_members = bool(coalition.any())
+    start_possible = not policy.is_none and has_members and t >= policy.start_year - 1e-9
+    t0 = np.nan
+    if start_possible:
+        # the start, or the first join after it that gives the coalition a member
+        joins = pause.change_times(policy, actors, t_prev, t, "join")
+        joined = joins[np.isfinite(joins)]
+        was_empty = k > 0 and not member[k - 1].any()
+        t0 = max(policy.start_year, joined.min()) if was_empty and joined.size else None
+        t0 = policy.start_year if t0 is None else t0
+        if k > 0:
+            t0 = max(t0, t_prev)
+    defect = pause.change_times(policy, actors, t_prev, t, "leave")
+    t_empty = float(np.nanmax(defect)) if np.isfinite(defect).any() else t
+    st = StepStatic(
+        first=k == 0,
+        coalition=tuple(bool(c) for c in coalition),
+        start_possible=start_possible,
+        leaving=tuple(bool(d) for d in np.isfinite(defect)),
+    )
+    return st, {"t": t, "t_prev": t_prev, "t0": float(t0), "t_empty": t_empty, "defect": defect}
+
+
+def _initial(sp: SampledParams, policy: Policy, grid: TimeGrid, clocks):
+    """The state before the first step and the run's constants (namespaces of arrays)."""
+    times = grid.times
+    dt = grid.step
+    n, n_act = sp.n, len(sp.actors)
+    # Actor-major layout: per-actor quantities are (actor, sample), so reductions over actors
+    # are element-wise operations on a few long rows.
+    p = {k: (v.T.copy() if v.ndim == 2 else v) for k, v in sp.values.items()}
+    c = SimpleNamespace(p=p)
+    s = SimpleNamespace()
+    t_hw = p["hw_doubling_years"]
+    c.hw_rate = hardware.baseline_rate(t_hw, p["precision_gain_per_year"])
+    s.price = np.log10(p["initial_frontier_compute_flop"] / p["initial_frontier_cost_usd"])
+    s.access = hardware.actor_access(s.price, p["hw_access_lag_years"], c.hw_rate)
+    c.ceiling0, c.ceiling_slope = spending.spend_ceiling(
+        p["gdp_usd"], p["gdp_growth_per_year"], p["spend_ceiling_gdp_share"]
+    )
+    s.budget = np.minimum(
+        np.log10(p["initial_frontier_cost_usd"] * p["initial_spend_fraction"]), c.ceiling0
+    )
+    c.log_growth = np.log10(p["spend_growth_per_year"])
+    c.log_boost = np.log10(1.0 + p["opportunistic_spend_boost"])
+    s.feasible = s.budget + s.access
+    s.run = s.feasible.copy()
+    c.alg_rate = algorithms.frontier_alg_rate(p["alg_halving_months"])
+    s.research = p["research_share"].copy()
+    # Effort is measured against the leading research actor, so moving researchers between
+    # actors moves progress rather than creating it (DESIGN §10: (R_a / R_ref)^lambda).
+    lead_research = s.research.argmax(axis=0)
+    c.research_ref = s.research.max(axis=0)
+    s.effort = algorithms.research_effort(s.research, c.research_ref, p["research_elasticity"])
+    # Constant over the run: computed once rather than at every step.
+    c.catch_up = algorithms.diffusion_catch_up(p["alg_diffusion_rate"], dt)
+    c.lead_kept = p["alg_diffusion_lag_years"] * c.alg_rate
+    # Algorithmic efficiency in 2022-algorithm units (pausesim.units): the research leader's
+    # algorithms are (start - 2022) years of progress past 2022's; every other actor starts at
+    # the gap that its research effort and diffusion sustain, so actor gaps come from what
+    # differs (spending, hardware access, research, diffusion), never from a fitted offset.
+    s.efficiency = algorithms.frontier_efficiency(c.alg_rate, times[0]) - algorithms.steady_gap(
+        c.alg_rate, s.effort, c.lead_kept, p["alg_diffusion_rate"]
+    )
+    s.culture = p["safety_culture"].copy()
+    c.culture_ref = _culture_reference(s.culture, s.effort, lead_research)
+    c.scaleup_rate = np.log10(p["max_scaleup_per_year"])  # OOM/yr
+    c.max_step = c.scaleup_rate * dt
+    enf = policy.enforcement
+    c.target_home, c.target_abroad = covert.undetected_shares(
+        p["covert_share_max"], enf.chip_mechanism_coverage, p["covert_outsourcing_fraction"]
+    )
+    c.log_monitored = float(np.log10(enf.monitored_run_cost_usd))
+    c.log_delta = alignment.log_relevance(p["subfrontier_relevance"])
+    capability = s.run + s.efficiency - LOG10_GPT4_FLOP
+    c.floor = alignment.feedback_floor(c.alg_rate)
+    c.anchor = alignment.feedback_anchor(c.alg_rate)
+    s.aligned = alignment.initial_alignment(capability, p["initial_alignment_gap_ooms"])
+    s.capacity = np.zeros(n)  # governance capacity
+    s.sigma_home = np.zeros((n_act, n))  # covert budget share of each actor, trained at home
+    s.sigma_abroad = np.zeros((n_act, n))  # ... and on hardware rented abroad
+    # pause state, per sample: episodes with exact start and end times and their reasons
+    s.pause = pause.PauseState(policy, clocks, n, origin=min(times[0], policy.start_year))
+    s.released_at = np.full((n_act, n), np.nan)  # when an actor's cap went away (this step)
+    s.binding = np.zeros((n_act, n), dtype=bool)
+    s.access_at_bind = s.access.copy()
+    s.defection_overhang = np.full((n_act, n), np.nan)
+    s.in_force_prev = np.zeros(n, dtype=bool)
+    c.gov_decay = governance.decay_factors(p["governance_decay"], dt)  # (the same every step)
+    c.dt = dt
+    c.t_first = float(times[0])
+    return s, c
+
+
+#: State of :func:`_step` beyond the pause (the compiled loop's carry, with its arrays).
+STATE = (
+    "price",
+    "access",
+    "budget",
+    "feasible",
+    "run",
+    "research",
+    "effort",
+    "efficiency",
+    "culture",
+    "aligned",
+    "capacity",
+    "sigma_home",
+    "sigma_abroad",
+    "released_at",
+    "binding",
+    "access_at_bind",
+    "defection_overhang",
+    "in_force_prev",
+)
+
+
+def _put_rows(xp, a, rows: np.ndarray, values):
+    """``a`` with the rows ``rows`` (a fixed mask) replaced by ``values``."""
+    if xp is np:
+        a[rows] = values
+        return a
+    return a.at[np.flatnonzero(rows)].set(values)
+
+
+def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
+    """One step of the engine (the module docstring's order): updates ``s``, returns the row.
+
+    ``s`` holds the state (:data:`STATE` and ``pause``), ``c`` the run's constants, ``x`` the
+    step's times (:func:`_schedule`). Written once for NumPy and JAX (``xp``): data-dependent
+    shortcuts (``some``) skip work only where it could change nothing, so NumPy runs it
+    eagerly and JAX traces every branch.
+    """
+    eager = xp is np
+
+    def some(mask) -> bool:
+        return not eager or bool(mask.any())
+
+    p = c.p
+    dt = c.dt
+    e_ref = LOG10_GPT4_FLOP
+    t, t_prev = x["t"], x["t_prev"]
+    n_act = len(st.coalition)
+    coalition = np.array(st.coalition)
+    has_members = st.has_members
+    leaving = np.array(st.leaving)
+    state = s.pause
+    n = state.n
+    loophole = p["cap_loophole_ooms"]
+    effective_cap = policy.cap.measure == "effective"
+    enf = policy.enforcement
+    gov_args = {
+        "phased_lift": p["governance_phased_lift"],
+        "governance_ramp": p["governance_ramp_ooms_per_year"],
+    }
+    # the state at the step's start (the end of the previous step)
+    efficiency_prev, budget_prev, access_prev = s.efficiency, s.budget, s.access
+    budget, access, feasible, efficiency = s.budget, s.access, s.feasible, s.efficiency
+    research, effort, culture = s.research, s.effort, s.culture
+    run, released_at, capacity = s.run, s.released_at, s.capacity
+    rate_paused = rate_free = chip_slow = None
+
+    def unpaused_growth(chip_slow) -> np.ndarray:
+        """Yearly budget growth of every actor if nobody were paused."""
+        return spending.budget_growth(
+            c.log_growth,
+            c.log_boost,
+            xp.zeros((n_act, n), dtype=bool),
+            xp.zeros(n, dtype=bool),
+            p["paused_spend_growth_fraction"],
+            chip_slow,
+            xp,
+        )
+
+    def measured(physical, eff):
+        """A run in the cap's measure: physical FLOP, or effective FLOP at 2022 algorithms."""
+        return physical + eff if effective_cap else physical
+
+    def feasible_at(t_at, paused_until_then: bool, cols=slice(None)):
+        """Feasible compute at ``t_at`` inside the step, on its kinked path.
+
+        Budgets grow at the paused rate before a lift at ``t_at`` (or at the unpaused rate
+        before a start); price-performance grows linearly over the step. Of the samples
+        ``cols`` (all by default; ``t_at`` is theirs).
+        """
+        if st.first:
+            return feasible[:, cols]
+        rate = rate_free if not paused_until_then and rate_free is not None else rate_paused
+        b = xp.minimum(budget_prev[:, cols] + rate[:, cols] * (t_at - t_prev), budget[:, cols])
+        return b + pause.interpolate(access_prev[:, cols], access[:, cols], t_prev, t, t_at, xp)
+
+    def overhang_at(rows, t_at, members):
+        """Compute the cap withheld from ``members`` at ``t_at`` (OOM, max over members).
+
+        NaN outside ``rows``, where it is not computed (NumPy computes only ``rows``).
+        """
+        cols = np.flatnonzero(rows) if eager else slice(None)
+        t_cols = t_at[cols]
+        f = feasible_at(t_cols, True, cols)
+        e = pause.interpolate(efficiency_prev[:, cols], efficiency[:, cols], t_prev, t, t_cols, xp)
+        held = measured(f, e) - (state.cap_at_lift[cols] + loophole[..., cols])
+        held = xp.maximum(xp.where(members, xp.maximum(held, 0.0), -np.inf).max(axis=0), 0.0)
+        if not eager:
+            return xp.where(rows, held, np.nan)
+        out = np.full(n, np.nan)
+        out[cols] = held
+        return out
+
+    # 1. scheduled pause events in (t_prev, t]: start, fixed end, politicised lift, the last
+    #    defection; each at its own time inside the step ---------------------------------
+    begin_t = xp.full(n, np.nan)
+    if st.start_possible:
+        pending = ~state.in_force & (state.episode < 0)
+        if some(pending):
+            begin_t = xp.where(pending, x["t0"], np.nan)
+            state.begin(pending, begin_t)
+    lift_t, lift_reason = state.scheduled_lift_times()
+    defect = x["defect"]
+    if not has_members:
+        # the last member left: the episode ends when it did
+        empty = state.in_force & (x["t_empty"] < lift_t)
+        lift_t = xp.where(empty, x["t_empty"], lift_t)
+        lift_reason = xp.where(empty, pause.REASON["coalition_empty"], lift_reason)
+    lifted_now = state.in_force & (lift_t <= t + 1e-9)
+    # (each sample's own reason: the samples lift independently, so in one call)
+    state.lift(lifted_now, lift_t, lift_reason, capacity=capacity, **gov_args)
+    if not st.first and state.started and has_members:
+        # a re-pause: its clock runs on capacity, which decays predictably while no pause is
+        # in force, so its time inside the step is known now
+        unpaused = governance.governance_step(
+            capacity,
+            0.0,
+            p["governance_growth_paused"],
+            p["governance_growth_baseline"],
+            p["governance_decay"],
+            dt,
+            c.gov_decay,
+            xp,
+        )
+        again, t_again = state.repause_due(
+            t_prev, t, capacity, unpaused, p["repause_hazard"], ~lifted_now
+        )
+        if some(again):
+            state.begin(again, t_again)
+            begin_t = xp.where(again, t_again, begin_t)
+    # In force for the step's rates: at the step's midpoint. For the cap: at its end.
+    mid = t if st.first else t - 0.5 * dt
+    starts_late = xp.isfinite(begin_t) & (begin_t > mid)
+    in_force_mid = (state.in_force & ~starts_late) | (lifted_now & (lift_t > mid))
+    paused = in_force_mid & coalition[:, None]
+    in_force = state.in_force & has_members
+    # time the pause was in force during the step (governance grows in proportion)
+    start_in_step = xp.where(xp.isfinite(begin_t), begin_t, t_prev)
+    end_in_step = xp.where(lifted_now, lift_t, t)
+    if st.first:
+        f_in_force = in_force.astype(float)
+    else:
+        f_in_force = xp.clip(end_in_step - xp.maximum(start_in_step, t_prev), 0.0, dt) / dt
+    f_in_force = xp.where(state.in_force | lifted_now, f_in_force, 0.0)
+    released_at = xp.where(lifted_now & coalition[:, None], lift_t, released_at)
+    # a defector's cap ends when it leaves
+    if leaving.any() and state.started:
+        was_capped = s.in_force_prev | lifted_now
+        rows = leaving[:, None] & was_capped[None, :]
+        released_at = xp.where(rows, defect[:, None], released_at)
+
+    if not st.first:
+        # 2. hardware -------------------------------------------------------------------------
+        # Brain drain, the paused spend share and effort act only in samples with a paused
+        # actor; elsewhere they leave everything as it was.
+        pausing = paused.any(axis=0)
+        any_paused = some(pausing)
+        paused_spend = 0.0
+        if any_paused:
+            paused_spend = xp.where(pausing, _paused_spend_share(budget, paused, xp), 0.0)
+        paused_rnd = (
+            xp.minimum(1.0, (p["hw_rnd_share"] * paused).sum(axis=0))
+            if policy.hardware_rnd_paused and any_paused
+            else 0.0
+        )
+        price = s.price + dt * hardware.hardware_rate(
+            c.hw_rate, paused_rnd, p["hw_endogeneity"], paused_spend
+        )
+        access = hardware.actor_access(price, p["hw_access_lag_years"], c.hw_rate, xp)
+        s.price = price
+
+        # 3. budgets, feasible compute --------------------------------------------------------
+        chip_slow = (
+            xp.minimum(1.0, (p["chip_production_share"] * paused).sum(axis=0))
+            if policy.chip_production_paused and any_paused
+            else 0.0
+        )
+        # Budgets and algorithms grow at the time average of their paused and unpaused rates
+        # over the step, so a start or end inside the step counts for its exact share.
+        touched = (f_in_force > 0)[None, :] & coalition[:, None]
+        growth = spending.budget_growth(
+            c.log_growth,
+            c.log_boost,
+            touched,
+            touched.any(axis=0),
+            p["paused_spend_growth_fraction"],
+            chip_slow,
+            xp,
+        )
+        partial = (f_in_force > 0) & (f_in_force < 1)
+        rate_paused = growth
+        # (the unpaused rates are needed only where a pause starts or ends inside the step)
+        if some(partial):
+            rate_free = unpaused_growth(chip_slow)
+            growth = xp.where(partial, rate_free + f_in_force * (growth - rate_free), growth)
+        ceiling = c.ceiling0 + c.ceiling_slope * (t - c.t_first)
+        budget = xp.minimum(growth * dt + budget, xp.maximum(ceiling, budget))
+        feasible = budget + access
+
+        # 4. algorithms and brain drain -------------------------------------------------------
+        growth = algorithms.alg_growth(
+            c.alg_rate, effort, f_in_force * coalition[:, None], p["alg_rate_during_pause"]
+        )
+        efficiency = efficiency + growth * dt
+        efficiency = efficiency + algorithms.diffusion(efficiency, c.lead_kept, c.catch_up, xp)
+        if any_paused:
+            moved, inflow = algorithms.brain_drain(
+                research, paused, p["brain_drain_per_year"], dt, xp
+            )
+            culture = xp.where(
+                pausing,
+                algorithms.receive_migrants(
+                    culture, research, inflow, p["migrant_safety_culture"], xp
+                ),
+                culture,
+            )
+            research = xp.where(pausing, moved, research)
+            effort = xp.where(
+                pausing,
+                algorithms.research_effort(moved, c.research_ref, p["research_elasticity"], xp),
+                effort,
+            )
+
+    # 3b. the largest legal run: scale-up limit (from the release time for a cap that went
+    #     away inside the step), the cap in its measure, loopholes ------------------------
+    if st.first:
+        scale = np.inf
+    else:
+        scale = xp.where(
+            s.binding & xp.isfinite(released_at), c.scaleup_rate * (t - released_at), c.max_step
+        )
+    unconstrained = training.largest_run(feasible, run, scale, np.inf, xp)
+    began = xp.isfinite(begin_t)
+    if some(began):
+        # a frozen cap holds the frontier run at the start, interpolated inside the step
+        if not st.first:
+            at_start = xp.minimum(
+                feasible_at(begin_t, False), run + c.scaleup_rate * (begin_t - t_prev)
+            )
+            e_start = pause.interpolate(efficiency_prev, efficiency, t_prev, t, begin_t, xp)
+            frozen_at = measured(at_start, e_start).max(axis=0)
+        else:
+            frozen_at = measured(unconstrained, efficiency).max(axis=0)
+        state.freeze(began, frozen_at)
+    cap = state.cap(t)
+    # Loopholes: members' legal labs get l_cap OOM past whatever cap applies to them, also
+    # while a phased lift raises it (so the lift never tightens their runs).
+    limit = cap + loophole
+    actor_cap = xp.where(coalition[:, None], limit - efficiency if effective_cap else limit, np.inf)
+    run = xp.minimum(unconstrained, actor_cap)
+    if some(lifted_now):
+        state.record_overhang(
+            lifted_now, overhang_at(lifted_now, lift_t, (coalition | leaving)[:, None])
+        )
+    defection_overhang = s.defection_overhang
+    if leaving.any() and state.started:
+        for j in np.flatnonzero(leaving):
+            rows = xp.isfinite(released_at[j]) & xp.isnan(defection_overhang[j])
+            if some(rows):
+                fj = feasible_at(defect[j], True)[j]
+                ej = pause.interpolate(efficiency_prev[j], efficiency[j], t_prev, t, defect[j], xp)
+                # (the cap in force when it left; the last member's leaving lifts it)
+                cap_j = xp.where(state.in_force, state.cap(defect[j]), state.cap_at_lift)
+                cap_j = cap_j + loophole
+                held = xp.maximum(measured(fj, ej) - cap_j, 0.0)
+                row_j = xp.where(rows, held, defection_overhang[j])
+                defection_overhang = _put_rows(xp, defection_overhang, np.arange(n_act) == j, row_j)
+    s.defection_overhang = defection_overhang
+
+    # 5. covert sector, inference, frontier -------------------------------------------------
+    outsiders = ~coalition
+    outsourced = (access[outsiders] if outsiders.any() else access).max(axis=0)
+    legal_e = run + efficiency
+    # Only coalition members can be paused, so only their covert sectors can hold compute:
+    # the covert sector is computed for members alone and the frontier is shared among the
+    # legal labs and those covert sectors (units of ``sector_e``).
+    covert_rows = coalition  # actors that can have a covert sector this step
+    sigma_home, sigma_abroad = s.sigma_home, s.sigma_abroad
+    active = paused.any() or sigma_home.any() or sigma_abroad.any() if eager else True
+    if not st.first and active:
+        # each covert project trains past the cap: its footprint is a cap-sized run's cost
+        # (no cap, no reason to hide: a lifted or non-member actor has no covert sector)
+        capped = paused & xp.isfinite(actor_cap)
+        formation = p["covert_formation_per_year"]
+        detect = (enf.detection_hazard_per_year, c.log_monitored, p["covert_visibility_exponent"])
+        sigma_home = covert.step_stock(
+            sigma_home, capped, actor_cap, access, c.target_home, formation, 1.0, detect, dt, xp
+        )
+        sigma_abroad = covert.step_stock(
+            sigma_abroad,
+            capped,
+            actor_cap,
+            outsourced,
+            c.target_abroad,
+            formation,
+            p["covert_abroad_detection_factor"],
+            detect,
+            dt,
+            xp,
+        )
+    else:
+        sigma_home = xp.zeros((n_act, n))
+        sigma_abroad = xp.zeros((n_act, n))
+    s.sigma_home, s.sigma_abroad = sigma_home, sigma_abroad
+    member_covert_e = None
+    sigma = sigma_home + sigma_abroad
+    if covert_rows.any() and (not eager or sigma.any()):
+        # compute bought at home and abroad, in log10 FLOP per dollar of the actor's budget
+        bought = xp.log10(
+            sigma_home[covert_rows] * 10.0 ** (access[covert_rows] - outsourced)
+            + sigma_abroad[covert_rows]
+        )
+        member_covert_e = bought + outsourced + budget[covert_rows]
+        member_covert_e = member_covert_e + efficiency[covert_rows]
+        member_covert_e = member_covert_e - p["covert_alg_penalty_ooms"]
+    else:  # no covert sector anywhere: legal labs only
+        covert_rows = np.zeros(n_act, dtype=bool)
+
+    units = (member_covert_e, covert_rows, culture, xp)
+    sector_e, best_e, sector_culture = _frontier_units(legal_e, *units)
+    if not policy.is_none:
+        # catch-up, found at its crossing inside the step; the run is released from then, so
+        # the state at t already holds the lift
+        floor_t = xp.where(xp.isfinite(begin_t), begin_t, t_prev)
+        capability = best_e - e_ref
+        rows, t_state, reason = state.state_lifts(
+            t_prev,
+            t,
+            floor=floor_t,
+            coalition_capability=_best(capability, coalition, xp),
+            outsider_capability=_best(capability, ~coalition, xp),
+        )
+        rows = rows & state.in_force
+        if not st.first and some(rows):
+            state.lift(rows, t_state, reason, capacity=capacity, **gov_args)
+            state.record_overhang(rows, overhang_at(rows, t_state, coalition[:, None]))
+            # in force for only part of the step (governance grows for that part) ...
+            part = xp.clip(t_state - xp.maximum(start_in_step, t_prev), 0.0, dt) / dt
+            f_in_force = xp.where(rows, part, f_in_force)
+            # ... and budgets and algorithms grew at their unpaused rates after the lift
+            rest = xp.where(rows, t - t_state, 0.0)
+            if rate_free is None:
+                rate_free = unpaused_growth(chip_slow)
+            budget = xp.where(rows, budget + rest * (rate_free - rate_paused), budget)
+            members = coalition[:, None] & rows[None, :]
+            efficiency = xp.where(
+                members,
+                efficiency
+                + rest
+                * (
+                    algorithms.alg_growth(c.alg_rate, effort, 0.0, p["alg_rate_during_pause"])
+                    - algorithms.alg_growth(c.alg_rate, effort, 1.0, p["alg_rate_during_pause"])
+                ),
+                efficiency,
+            )
+            feasible = budget + access
+            cap = state.cap(t)
+            limit = cap + loophole
+            actor_cap = xp.where(
+                coalition[:, None], limit - efficiency if effective_cap else limit, np.inf
+            )
+            released = rows[None, :] & coalition[:, None]
+            grown = xp.minimum(feasible, run + c.scaleup_rate * (t - t_state))
+            # (outsiders lose the opportunistic boost for the rest of the step too)
+            run = xp.where(released, xp.minimum(grown, actor_cap), xp.minimum(run, feasible))
+            legal_e = run + efficiency
+            sector_e, best_e, sector_culture = _frontier_units(legal_e, *units)
+    capability = best_e - e_ref
+    frontier_k = capability.max(axis=0)
+    shares = frontier.frontier_shares(sector_e, xp)
+    legal_share, covert_shares = shares[:n_act], shares[n_act:]
+
+    s.binding = xp.isfinite(actor_cap) & (run < feasible - 1e-12)
+    s.access_at_bind = xp.where(s.binding, s.access_at_bind, access)
+    released_at = xp.full((n_act, n), np.nan)
+
+    # 6. alignment research and governance capacity ----------------------------------------
+    aligned = s.aligned
+    if not st.first:
+        studied = legal_e - e_ref
+        if policy.safety_research_exempt:
+            studied = xp.where(paused, feasible + efficiency - e_ref, studied)
+        progress = alignment.alignment_progress(
+            p["alignment_rate"],
+            alignment.safety_effort(
+                effort,
+                culture,
+                c.culture_ref,
+                paused,
+                p["pause_safety_effort_boost"],
+                p["safety_approval_slowdown"],
+                xp,
+            ),
+            studied,
+            c.anchor,
+            c.floor,
+            frontier_k,
+            p["feedback_exponent"],
+            c.log_delta,
+            p["safety_sharing"],
+            xp,
+        )
+        aligned = alignment.advance(
+            aligned, progress, studied, p["alignment_lead_max_ooms"], dt, xp
+        )
+        capacity = governance.governance_step(
+            capacity,
+            f_in_force,
+            p["governance_growth_paused"],
+            p["governance_growth_baseline"],
+            p["governance_decay"],
+            dt,
+            c.gov_decay,
+            xp,
+        )
+
+    # 7. state events at the end of the step: alignment target, re-pause -------------------
+    if not policy.is_none:
+        floor_t = xp.where(xp.isfinite(begin_t), begin_t, t_prev)
+        rows, t_state, reason = state.state_lifts(
+            t_prev, t, floor=floor_t, alignment=_best(aligned, coalition, xp)
+        )
+        rows = rows & state.in_force
+        if some(rows):
+            state.lift(rows, t_state, reason, capacity=capacity, **gov_args)
+            state.record_overhang(rows, overhang_at(rows, t_state, coalition[:, None]))
+            # the run at t was capped by the stock's own progress: it is released from the
+            # lift time at the next step
+            released_at = xp.where(rows & coalition[:, None], t_state, released_at)
+    actor_share = legal_share
+    if covert_rows.any():
+        actor_share = _put_rows(
+            xp,
+            legal_share.copy() if eager else legal_share,
+            covert_rows,
+            legal_share[covert_rows] + covert_shares,
+        )
+
+    s.budget, s.access, s.feasible, s.efficiency = budget, access, feasible, efficiency
+    s.research, s.effort, s.culture = research, effort, culture
+    s.run, s.released_at, s.capacity, s.aligned = run, released_at, capacity, aligned
+    in_force = state.in_force & has_members  # (after this step's catch-up lifts)
+    s.in_force_prev = in_force
+    row = {
+        "capability": capability,
+        "effective_compute": best_e,
+        "physical_compute": run,
+        "feasible_compute": feasible,
+        "algorithmic_efficiency": efficiency,
+        "hardware_price_performance": access,
+        "budget": budget,
+        "research_share": research,
+        "safety_culture": culture,
+        "deployed_capability": (access - s.access_at_bind) * p["inference_gain"] + capability,
+        "alignment": aligned,
+        "frontier_capability": frontier_k,
+        "low_safety_frontier_share": frontier.low_safety_share(
+            shares, sector_culture, p["low_safety_threshold"]
+        ),
+        "alignment_frontier": (actor_share * aligned).sum(axis=0),
+        "alignment_gap": _alignment_gap(
+            shares,
+            sector_e - e_ref,
+            xp.concatenate([aligned, aligned[covert_rows]]),
+            xp,
+        ),
+        "governance": capacity,
+        "cap": cap,
+        "paused": in_force[None, :] & coalition[:, None],
+        "in_force": in_force,
+        "legal_share": legal_share,
+        "first_lift": state.first_lift,
+    }
+    if covert_rows.any():
+        row["covert_shares"] = covert_shares
+        row["covert_sigma"] = sigma[covert_rows]
+    if eager:
+        row["covert_rows"] = covert_rows
+    if not st.first:
+        row["in_force_share_prev"] = f_in_force if has_members else xp.zeros(n)
+    return row
+
+
+def _frontier_units(legal_e, member_covert_e, covert_rows, culture, xp=np):
     """The units that share the frontier: legal labs, then the members' covert sectors.
 
     Returns their effective compute, each actor's best unit, and their safety culture. Covert
@@ -766,24 +938,22 @@ def _frontier_units(legal_e, member_covert_e, covert_rows, culture):
     """
     if member_covert_e is None:
         return legal_e, legal_e, culture
-    best_e = legal_e.copy()
-    best_e[covert_rows] = np.maximum(legal_e[covert_rows], member_covert_e)
-    sector_culture = np.concatenate([culture, np.zeros(member_covert_e.shape)])
-    return np.concatenate([legal_e, member_covert_e]), best_e, sector_culture
+    best = xp.maximum(legal_e[covert_rows], member_covert_e)
+    best_e = _put_rows(xp, legal_e.copy() if xp is np else legal_e, covert_rows, best)
+    sector_culture = xp.concatenate([culture, xp.zeros(member_covert_e.shape)])
+    return xp.concatenate([legal_e, member_covert_e]), best_e, sector_culture
 
 
-def _alignment_gap(shares: np.ndarray, capability: np.ndarray, aligned: np.ndarray):
+def _alignment_gap(shares: np.ndarray, capability: np.ndarray, aligned: np.ndarray, xp=np):
     """Share-weighted ``max(0, K - M)`` over the (sector, actor) units; empty units add 0.
 
     An empty unit (a covert sector with no compute: ``K = -inf``, share 0) adds exactly 0. Any
     other non-finite gap (a NaN or infinite stock or capability) propagates, so that the sample
     is flagged as failed (:func:`_failure_flags`) rather than read as "no gap".
     """
-    gap = np.subtract(capability, aligned)
-    np.maximum(0.0, gap, out=gap)
-    gap[np.isneginf(capability) & (shares == 0)] = 0.0
-    gap *= shares
-    return gap.sum(axis=0)
+    gap = xp.maximum(0.0, capability - aligned)
+    gap = xp.where(xp.isneginf(capability) & (shares == 0), 0.0, gap)
+    return (gap * shares).sum(axis=0)
 
 
 def _culture_reference(
@@ -807,16 +977,16 @@ def _culture_reference(
     return np.where(lead > 0, lead, fallback)
 
 
-def _paused_spend_share(budget: np.ndarray, paused: np.ndarray) -> np.ndarray:
+def _paused_spend_share(budget: np.ndarray, paused: np.ndarray, xp=np) -> np.ndarray:
     """Share of frontier spending (``10**budget`` summed over actors) that is paused."""
-    w = np.exp(frontier.LN10 * (budget - budget.max(axis=0)))
+    w = xp.exp(frontier.LN10 * (budget - budget.max(axis=0)))
     return (w * paused).sum(axis=0) / w.sum(axis=0)
 
 
-def _best(capability: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Best capability among the actors in ``mask`` (``-inf`` if none)."""
+def _best(capability: np.ndarray, mask: np.ndarray, xp=np) -> np.ndarray:
+    """Best capability among the actors in ``mask`` (a fixed mask; ``-inf`` if none)."""
     if not mask.any():
-        return np.full(capability.shape[1], -np.inf)
+        return xp.full(capability.shape[1], -np.inf)
     return capability[mask].max(axis=0)
 
 
