@@ -152,7 +152,11 @@ class DaskExecutor:
         *,
         retries: int = DEFAULT_RETRIES,
         timeout: float | None = None,
+        backend: str = "numpy",
     ) -> None:
+        from pausesim.backend import check_backend
+
+        self.backend = check_backend(backend)
         if (address is None) == (local_workers is None):
             raise ValueError("give either a scheduler address or a number of local workers")
         if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:

@@ -9,6 +9,8 @@ from concurrent.futures import Executor as _FuturesExecutor
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Protocol, TypeVar
 
+from pausesim.backend import check_backend
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -19,7 +21,12 @@ class Executor(Protocol):
     An executor whose results cross a network may set ``reduces_on_workers = True``: the
     runner then bins ``keep="quantiles"`` trajectories where the chunks run and only their
     histogram counts come back (:class:`~pausesim.dask_executor.DaskExecutor`).
+
+    Its ``backend`` (:mod:`pausesim.backend`: ``"numpy"``, the default, or ``"jax"``) is the
+    array backend the engines' steps run on wherever the chunks run.
     """
+
+    backend: str
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """``fn(item)`` for every item, results in input order."""
@@ -49,8 +56,9 @@ class LocalExecutor:
     (``--processes N``) is what scales.
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, *, backend: str = "numpy") -> None:
         self.workers = max(1, workers or 1)
+        self.backend = check_backend(backend)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """Run ``fn`` over ``items`` on the thread pool, yielding results in order."""
@@ -70,8 +78,9 @@ class ProcessExecutor:
     pickled, which costs little next to the simulation unless every trajectory is kept.
     """
 
-    def __init__(self, workers: int | None = None) -> None:
+    def __init__(self, workers: int | None = None, *, backend: str = "numpy") -> None:
         self.workers = max(1, workers or os.cpu_count() or 1)
+        self.backend = check_backend(backend)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """Run ``fn`` over ``items`` in worker processes, yielding results in order."""
@@ -79,6 +88,7 @@ class ProcessExecutor:
         if self.workers == 1 or len(items) <= 1:
             yield from map(fn, items)
             return
-        context = multiprocessing.get_context("fork")
+        # (JAX runs threads of its own, which a fork does not carry over: its workers spawn)
+        context = multiprocessing.get_context("fork" if self.backend == "numpy" else "spawn")
         with ProcessPoolExecutor(self.workers, mp_context=context) as pool:
             yield from _ordered_map(pool, self.workers, fn, items)

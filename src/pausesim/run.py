@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -325,8 +325,9 @@ def _run(scenario, policies, keep, chunk_size, executor, progress, params=None) 
     n = scenario.samples if params is None else params.n
     bounds = [(lo, min(lo + chunk_size, n)) for lo in range(0, n, chunk_size)]
 
-    one_chunk = _ChunkJob(scenario, tuple(policies), keep, tuple(worldviews), params)
     executor = executor or LocalExecutor()
+    backend = getattr(executor, "backend", "numpy")
+    one_chunk = _ChunkJob(scenario, tuple(policies), keep, tuple(worldviews), params, backend)
     reducers = [QuantileReducer() for _ in policies] if keep == "quantiles" else None
     stacks = [_SampleStack(n) for _ in policies]
     metrics: list[list[xr.Dataset]] = [[] for _ in policies]
@@ -354,7 +355,7 @@ def _run(scenario, policies, keep, chunk_size, executor, progress, params=None) 
         if progress is not None:
             progress(done)
 
-    attrs = _attrs(scenario, chunk_size)
+    attrs = _attrs(scenario, chunk_size, backend)
     results = []
     for j, pol in enumerate(policies):
         if reducers is not None:
@@ -386,11 +387,14 @@ class _ChunkJob:
     keep: str
     worldviews: tuple
     params: SampledParams | None = None  #: given worlds instead of sampled ones
+    backend: str = "numpy"  #: array backend of the engine's step (:mod:`pausesim.backend`)
 
     def __call__(self, item: tuple[int, tuple[int, int]]):
         index, (lo, hi) = item
         sc = self.scenario
         engine = get_engine(sc.engine)
+        if self.backend != engine.backend:
+            engine = replace(engine, backend=self.backend)
         if self.params is not None:
             sp = self.params.subset(slice(lo, hi))
         else:
@@ -675,8 +679,9 @@ def _empty_like_layout(values: np.ndarray, n: int) -> np.ndarray:
     return np.empty(shape, dtype=values.dtype).transpose(np.argsort(order))
 
 
-def _attrs(scenario: Scenario, chunk_size: int) -> dict:
+def _attrs(scenario: Scenario, chunk_size: int, backend: str = "numpy") -> dict:
     return {
+        "backend": backend,
         "scenario": scenario.name,
         "scenario_toml": to_toml(scenario),
         "engine": scenario.engine,
@@ -737,6 +742,7 @@ def save_result(
         "seed": result.scenario.seed,
         "samples": result.scenario.samples,
         "chunk_size": policy_run.metrics.attrs.get("chunk_size"),
+        "backend": policy_run.metrics.attrs.get("backend", "numpy"),
         "keep": keep or _kept_mode(policy_run.trajectories),
         "trajectories_saved": bool(trajectories and policy_run.trajectories.data_vars),
         "n_failed": {label: r.n_failed for label, r in runs.items()},

@@ -150,6 +150,16 @@ ClusterOpt = Annotated[
         show_default=False,
     ),
 ]
+BackendOpt = Annotated[
+    str,
+    typer.Option(
+        "--backend",
+        metavar="numpy|jax",
+        help="Array backend of the engine's step: numpy (the reference) or jax (the step "
+        "compiled by XLA, in float32; needs pip install 'pausesim\\[fast]'). Same model, "
+        "numbers equal to about 1e-4; see docs/performance.md.",
+    ),
+]
 ParamsOpt = Annotated[
     Path | None,
     typer.Option(
@@ -390,22 +400,40 @@ def _check_executor(workers, processes, scheduler, cluster) -> int | None:
     return processes
 
 
+def _check_backend(backend: str) -> str:
+    """``--backend``, or exit naming the allowed values (and how to install JAX)."""
+    from pausesim.backend import BACKENDS, require_jax
+
+    if backend not in BACKENDS:
+        _fail(f"--backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
+    if backend == "jax":
+        try:
+            require_jax()
+        except ImportError as e:
+            _fail(escape(f"--backend jax: {e}"))
+    return backend
+
+
 @contextlib.contextmanager
-def _executor(workers, processes, scheduler, cluster):
+def _executor(workers, processes, scheduler, cluster, backend="numpy"):
     """The executor the options choose; a dask one is connected or started, and closed after."""
     from pausesim.executor import LocalExecutor, ProcessExecutor
 
+    backend = _check_backend(backend)
     if scheduler is None and cluster is None:
-        yield ProcessExecutor(processes) if processes else LocalExecutor(workers)
+        if processes:
+            yield ProcessExecutor(processes, backend=backend)
+        else:
+            yield LocalExecutor(workers, backend=backend)
         return
     from pausesim.dask_executor import ChunkFailedError, ClusterError, DaskExecutor, parse_cluster
 
     option = "--scheduler" if scheduler is not None else "--cluster"
     try:
         if scheduler is not None:
-            executor = DaskExecutor(scheduler)
+            executor = DaskExecutor(scheduler, backend=backend)
         else:
-            executor = DaskExecutor(local_workers=parse_cluster(cluster))
+            executor = DaskExecutor(local_workers=parse_cluster(cluster), backend=backend)
     except (ClusterError, ValueError) as e:
         _fail(escape(f"{option}: {e}"))
     err_console.print(f"running chunks on the {escape(executor.describe())}", highlight=False)
@@ -418,10 +446,20 @@ def _executor(workers, processes, scheduler, cluster):
         executor.close()
 
 
-def _execute(fn, scenario, keep, chunk_size, workers, processes=None, scheduler=None, cluster=None):
+def _execute(
+    fn,
+    scenario,
+    keep,
+    chunk_size,
+    workers,
+    processes=None,
+    scheduler=None,
+    cluster=None,
+    backend="numpy",
+):
     if keep not in ("full", "quantiles", "none"):
         _fail(f"--keep must be one of full, quantiles, none; got {keep!r}")
-    with _executor(workers, processes, scheduler, cluster) as executor, Progress(
+    with _executor(workers, processes, scheduler, cluster, backend) as executor, Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
@@ -531,6 +569,7 @@ def run(
     processes: ProcessesOpt = None,
     scheduler: SchedulerOpt = None,
     cluster: ClusterOpt = None,
+    backend: BackendOpt = "numpy",
     worldview: WorldviewOpt = None,
     params_file: ParamsOpt = None,
     max_memory: MaxMemoryOpt = None,
@@ -547,7 +586,9 @@ def run(
     local = _check_executor(workers, processes, scheduler, cluster)
     threads = 1 if scheduler is not None else workers  # a remote cluster: one chunk here at a time
     keep = _fit_memory(sc, keep, out, chunk_size, threads, local, max_memory, n_policies=1)
-    result = _execute(simulate, sc, keep, chunk_size, workers, processes, scheduler, cluster)
+    result = _execute(
+        simulate, sc, keep, chunk_size, workers, processes, scheduler, cluster, backend
+    )
     _print(render.run_report(result, full=full, out=out))
     _save(result, out, keep)
 
@@ -565,6 +606,7 @@ def compare(
     processes: ProcessesOpt = None,
     scheduler: SchedulerOpt = None,
     cluster: ClusterOpt = None,
+    backend: BackendOpt = "numpy",
     worldview: WorldviewOpt = None,
     params_file: ParamsOpt = None,
     max_memory: MaxMemoryOpt = None,
@@ -584,7 +626,9 @@ def compare(
     local = _check_executor(workers, processes, scheduler, cluster)
     threads = 1 if scheduler is not None else workers  # a remote cluster: one chunk here at a time
     keep = _fit_memory(sc, keep, out, chunk_size, threads, local, max_memory, n_policies=2)
-    comparison = _execute(compare_, sc, keep, chunk_size, workers, processes, scheduler, cluster)
+    comparison = _execute(
+        compare_, sc, keep, chunk_size, workers, processes, scheduler, cluster, backend
+    )
     _print(render.comparison_report(comparison, full=full, out=out))
     _save(comparison, out, keep)
 

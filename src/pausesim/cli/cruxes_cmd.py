@@ -10,6 +10,7 @@ import typer
 from rich.markup import escape
 
 from pausesim.cli.app import (
+    BackendOpt,
     ClusterOpt,
     SamplesOpt,
     ScenarioArg,
@@ -63,6 +64,7 @@ def cruxes(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the results.")] = None,
     scheduler: SchedulerOpt = None,
     cluster: ClusterOpt = None,
+    backend: BackendOpt = "numpy",
 ) -> None:
     """Which parameter values, term weights and horizons the verdict turns on.
 
@@ -91,7 +93,7 @@ def cruxes(
     started = time.perf_counter()
     with progress_bar(f"cruxes of {sc.name}") as bar:
         task = bar.add_task("simulating", total=sc.samples)
-        with _executor(None, None, scheduler, cluster) as executor:
+        with _executor(None, None, scheduler, cluster, backend) as executor:
             comparison = compare(
                 sc,
                 keep="none",

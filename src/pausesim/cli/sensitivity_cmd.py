@@ -12,6 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from pausesim.cli.app import (
+    BackendOpt,
     ClusterOpt,
     SamplesOpt,
     ScenarioArg,
@@ -136,6 +137,7 @@ def sensitivity(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the results.")] = None,
     scheduler: SchedulerOpt = None,
     cluster: ClusterOpt = None,
+    backend: BackendOpt = "numpy",
 ) -> None:
     """Rank the parameters by how much they move a verdict or metric.
 
@@ -158,7 +160,7 @@ def sensitivity(
     outputs = resolve_outputs(output, sc)
     started = time.perf_counter()
     with (
-        _executor(None, None, scheduler, cluster) as executor,
+        _executor(None, None, scheduler, cluster, backend) as executor,
         progress_bar(f"{method} on {sc.name}") as bar,
     ):
         task = bar.add_task(method, total=None)

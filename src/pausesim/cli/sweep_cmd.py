@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from pausesim.cli.app import (
+    BackendOpt,
     ClusterOpt,
     SamplesOpt,
     ScenarioArg,
@@ -90,6 +91,7 @@ def sweep(
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder for the results.")] = None,
     scheduler: SchedulerOpt = None,
     cluster: ClusterOpt = None,
+    backend: BackendOpt = "numpy",
 ) -> None:
     """Search pause designs: expected risk per worldview, and the risk-delay trade-off.
 
@@ -120,7 +122,7 @@ def sweep(
         _fail(escape(str(e)))
     started = time.perf_counter()
     with (
-        _executor(None, None, scheduler, cluster) as executor,
+        _executor(None, None, scheduler, cluster, backend) as executor,
         progress_bar(f"sweep {sc.name}") as bar,
     ):
         grid_task = bar.add_task("grid", total=n_designs)

@@ -161,9 +161,30 @@ class ComputeEngine:
     ) -> xr.Dataset:
         """Run all samples over the grid; see the module docstring for the step order."""
         policy.check_actors(params.actors)
+        (out, _), backend = self._run(params, policy, grid, rng)
+        return _with_backend(_to_dataset(out, params, policy, grid), backend)
+
+    def _run(self, params, policy, grid, rng, make_observer=None):
+        """:func:`_run` on the engine's backend; returns the outputs and the backend used.
+
+        A compiled run whose event-clock tables ran out
+        (:class:`~pausesim.engines.compute.compiled.EpisodeTablesExhausted`) is run again in
+        NumPy from the same random state, so no sample reads a number that was not drawn.
+        """
+        state = rng.bit_generator.state
+        observer = make_observer() if make_observer is not None else None
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            out = _run(params, policy, grid, rng, self.dtype, backend=self.backend)
-        return _to_dataset(out, params, policy, grid)
+            if self.backend == "jax":
+                from pausesim.engines.compute.compiled import EpisodeTablesExhausted
+
+                try:
+                    out = _run(params, policy, grid, rng, self.dtype, observer, "jax")
+                    return (out, observer), "jax"
+                except EpisodeTablesExhausted:
+                    rng.bit_generator.state = state
+                    observer = make_observer() if make_observer is not None else None
+            out = _run(params, policy, grid, rng, self.dtype, observer)
+        return (out, observer), "numpy"
 
     def simulate_online(
         self,
@@ -187,14 +208,23 @@ class ComputeEngine:
         policy.check_actors(params.actors)
         member = pause.membership(policy, params.actors, grid.times)
         checked = {k: v for k, v in _CHECKED.items() if k not in _PER_SAMPLE}
-        online = Online(grid.times, member, policy, scenario, worldviews, eta, checked, params.n)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            out = _run(params, policy, grid, rng, self.dtype, observer=online, backend=self.backend)
+
+        def observer():
+            return Online(grid.times, member, policy, scenario, worldviews, eta, checked, params.n)
+
+        (out, online), backend = self._run(params, policy, grid, rng, observer)
         per_sample = {k: out[k] for k in _PER_SAMPLE}
-        return _to_dataset(per_sample, params, policy, grid, online.flags), online
+        ds = _to_dataset(per_sample, params, policy, grid, online.flags)
+        return _with_backend(ds, backend), online
 
 
 ENGINE = ComputeEngine()
+
+
+def _with_backend(ds: xr.Dataset, backend: str) -> xr.Dataset:
+    """Record the array backend that computed ``ds`` (``numpy`` or ``jax``)."""
+    ds.attrs["backend"] = backend
+    return ds
 
 
 def _run(
@@ -242,28 +272,36 @@ def _run(
 
     compiled = None
     if backend == "jax":
-        from pausesim.engines.compute.compiled import CompiledSteps
+        from pausesim.engines.compute.compiled import SEGMENT, CompiledSteps
 
         compiled = CompiledSteps(policy, grid)
-    for k in range(n_t):
-        st, x = _schedule(policy, sp.actors, member, times, k)
-        r = k % n_rows  # this step's row of the outputs (a ring when observed)
-        if observer is not None and k >= n_rows:  # rows written only in part: cleared
-            out["covert_share"][r] = 0.0
-            out["frontier_share"][r, 1] = 0.0
-        if compiled is not None and k > 0:
-            row = compiled.step(x, st)
-        else:
-            row = _step(s, c, x, st, policy, np)
+    schedule = [_schedule(policy, sp.actors, member, times, k) for k in range(n_t)]
+    k = 0
+    while k < n_t:
+        st, x = schedule[k]
+        if compiled is None or k == 0:
+            rows = [_step(s, c, x, st, policy, np)]
             if compiled is not None:
                 compiled.load(s, c)
-        _write_row(out, row, r, st)
-        if k > 0:
-            out["in_force_share"][(k - 1) % n_rows] = row["in_force_share_prev"]
-        if k == n_t - 1:  # (the last step: as at the end of the grid)
-            out["in_force_share"][r] = row["in_force"]
-        if observer is not None and k > 0:
-            observer.row(out, k - 1, row["first_lift"])
+        else:  # a segment of steps with the same static part, compiled
+            m = 1
+            while m < SEGMENT and k + m < n_t and schedule[k + m][0] == st:
+                m += 1
+            stacked = compiled.steps([schedule[k + i][1] for i in range(m)], st)
+            rows = [{name: v[i] for name, v in stacked.items()} for i in range(m)]
+        for row in rows:
+            r = k % n_rows  # this step's row of the outputs (a ring when observed)
+            if observer is not None and k >= n_rows:  # rows written only in part: cleared
+                out["covert_share"][r] = 0.0
+                out["frontier_share"][r, 1] = 0.0
+            _write_row(out, row, r, schedule[k][0])
+            if k > 0:
+                out["in_force_share"][(k - 1) % n_rows] = row["in_force_share_prev"]
+            if k == n_t - 1:  # (the last step: as at the end of the grid)
+                out["in_force_share"][r] = row["in_force"]
+            if observer is not None and k > 0:
+                observer.row(out, k - 1, row["first_lift"])
+            k += 1
     if compiled is not None:
         compiled.unload(s)
     state = s.pause
@@ -448,12 +486,23 @@ STATE = (
 )
 
 
+def _rows(xp, a, rows: np.ndarray):
+    """The rows ``rows`` (a fixed mask over the first axis) of ``a``.
+
+    Traced, as slices stacked: XLA's gather and scatter run element by element on CPU.
+    """
+    if xp is np:
+        return a[rows]
+    return xp.stack([a[i] for i in np.flatnonzero(rows)]) if rows.any() else a[:0]
+
+
 def _put_rows(xp, a, rows: np.ndarray, values):
     """``a`` with the rows ``rows`` (a fixed mask) replaced by ``values``."""
     if xp is np:
         a[rows] = values
         return a
-    return a.at[np.flatnonzero(rows)].set(values)
+    take = iter(range(int(rows.sum())))
+    return xp.stack([values[next(take)] if hit else a[i] for i, hit in enumerate(rows)])
 
 
 def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
@@ -712,12 +761,14 @@ def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
                 cap_j = cap_j + loophole
                 held = xp.maximum(measured(fj, ej) - cap_j, 0.0)
                 row_j = xp.where(rows, held, defection_overhang[j])
-                defection_overhang = _put_rows(xp, defection_overhang, np.arange(n_act) == j, row_j)
+                defection_overhang = _put_rows(
+                    xp, defection_overhang, np.arange(n_act) == j, row_j[None]
+                )
     s.defection_overhang = defection_overhang
 
     # 5. covert sector, inference, frontier -------------------------------------------------
     outsiders = ~coalition
-    outsourced = (access[outsiders] if outsiders.any() else access).max(axis=0)
+    outsourced = (_rows(xp, access, outsiders) if outsiders.any() else access).max(axis=0)
     legal_e = run + efficiency
     # Only coalition members can be paused, so only their covert sectors can hold compute:
     # the covert sector is computed for members alone and the frontier is shared among the
@@ -755,11 +806,12 @@ def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
     if covert_rows.any() and (not eager or sigma.any()):
         # compute bought at home and abroad, in log10 FLOP per dollar of the actor's budget
         bought = xp.log10(
-            sigma_home[covert_rows] * 10.0 ** (access[covert_rows] - outsourced)
-            + sigma_abroad[covert_rows]
+            _rows(xp, sigma_home, covert_rows)
+            * 10.0 ** (_rows(xp, access, covert_rows) - outsourced)
+            + _rows(xp, sigma_abroad, covert_rows)
         )
-        member_covert_e = bought + outsourced + budget[covert_rows]
-        member_covert_e = member_covert_e + efficiency[covert_rows]
+        member_covert_e = bought + outsourced + _rows(xp, budget, covert_rows)
+        member_covert_e = member_covert_e + _rows(xp, efficiency, covert_rows)
         member_covert_e = member_covert_e - p["covert_alg_penalty_ooms"]
     else:  # no covert sector anywhere: legal labs only
         covert_rows = np.zeros(n_act, dtype=bool)
@@ -881,7 +933,7 @@ def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
             xp,
             legal_share.copy() if eager else legal_share,
             covert_rows,
-            legal_share[covert_rows] + covert_shares,
+            _rows(xp, legal_share, covert_rows) + covert_shares,
         )
 
     s.budget, s.access, s.feasible, s.efficiency = budget, access, feasible, efficiency
@@ -909,7 +961,7 @@ def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
         "alignment_gap": _alignment_gap(
             shares,
             sector_e - e_ref,
-            xp.concatenate([aligned, aligned[covert_rows]]),
+            xp.concatenate([aligned, _rows(xp, aligned, covert_rows)]),
             xp,
         ),
         "governance": capacity,
@@ -921,7 +973,7 @@ def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
     }
     if covert_rows.any():
         row["covert_shares"] = covert_shares
-        row["covert_sigma"] = sigma[covert_rows]
+        row["covert_sigma"] = _rows(xp, sigma, covert_rows)
     if eager:
         row["covert_rows"] = covert_rows
     if not st.first:
@@ -938,7 +990,7 @@ def _frontier_units(legal_e, member_covert_e, covert_rows, culture, xp=np):
     """
     if member_covert_e is None:
         return legal_e, legal_e, culture
-    best = xp.maximum(legal_e[covert_rows], member_covert_e)
+    best = xp.maximum(_rows(xp, legal_e, covert_rows), member_covert_e)
     best_e = _put_rows(xp, legal_e.copy() if xp is np else legal_e, covert_rows, best)
     sector_culture = xp.concatenate([culture, xp.zeros(member_covert_e.shape)])
     return xp.concatenate([legal_e, member_covert_e]), best_e, sector_culture
@@ -987,7 +1039,7 @@ def _best(capability: np.ndarray, mask: np.ndarray, xp=np) -> np.ndarray:
     """Best capability among the actors in ``mask`` (a fixed mask; ``-inf`` if none)."""
     if not mask.any():
         return xp.full(capability.shape[1], -np.inf)
-    return capability[mask].max(axis=0)
+    return _rows(xp, capability, mask).max(axis=0)
 
 
 def _to_dataset(

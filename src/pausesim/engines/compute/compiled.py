@@ -1,0 +1,213 @@
+"""The compute engine's step compiled by XLA through JAX (``backend="jax"``, the ``fast`` extra).
+
+The step is :func:`pausesim.engines.compute.engine._step`, the same function the NumPy loop
+runs, traced with ``jax.numpy`` as its array namespace: no equation exists twice. The first
+grid point (the initial state) runs in NumPy; later steps run :data:`SEGMENT` at a time as
+one compiled program (a ``lax.scan``) that takes the state and returns the new state and the
+steps' rows of outputs.
+
+- **Programs**: two per distinct :class:`~pausesim.engines.compute.engine.StepStatic` (the
+  step's membership, whether the pause can start, who leaves: a handful per policy) and chunk
+  shape, cached in the process and on disk (:func:`_use_disk_cache`), so a sweep, the
+  playground or a second run do not compile again.
+- **Precision**: float32. XLA's float64 ``log``, ``exp`` and powers run 2-6x slower on CPU
+  than NumPy's vectorised ones (``docs/performance.md``), so a float64 program is slower than
+  the NumPy loop; in float32 the state carries about 7 significant digits, against the
+  model's uncertainty of orders of magnitude. Trajectories agree with the NumPy loop (float64
+  inside, float32 outputs) to about 1e-4 relative, event times to about 1e-3 years; an event
+  that falls within that of a grid point can land on the other side of it in a few samples per
+  thousand (``tests/engines/compute/test_compiled.py`` states and checks the tolerances).
+  The NumPy loop is the reference.
+- **Event clocks** are drawn before the loop as tables (:meth:`PauseState.clock_tables`):
+  :data:`EPISODES` episodes per mechanism and the political shocks over the grid. A sample
+  with more episodes than the tables hold is never read from numbers that were not drawn: the
+  run raises :class:`EpisodeTablesExhausted` and the engine reruns the chunk in NumPy.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from types import SimpleNamespace
+
+import numpy as np
+
+from pausesim.backend import require_jax
+from pausesim.engines.compute import engine, pause
+
+#: Episodes per sample the compiled loop's event-clock tables hold (16 are stored).
+EPISODES = 32
+#: Steps per call of the compiled program (a ``lax.scan``; shorter segments are padded).
+SEGMENT = 8
+
+
+class EpisodeTablesExhausted(RuntimeError):
+    """A sample started more pause episodes than the compiled loop's clock tables hold."""
+
+
+class CompiledSteps:
+    """Runs steps 1, 2, ... of one chunk through the compiled step (see the module docstring).
+
+    ``load`` takes the NumPy state after the first step, ``steps`` advances it over a segment
+    of steps with the same :class:`~pausesim.engines.compute.engine.StepStatic` and returns
+    their rows as NumPy arrays stacked on a first axis, ``unload`` writes the final state back.
+    """
+
+    def __init__(self, policy, grid):
+        require_jax()
+        _use_disk_cache()
+        self.policy = policy
+        self.grid = grid
+        self._fn = _compiled(policy, float(grid.step), float(grid.times[0]))
+        self._carry = self._consts = self._tables = None
+
+    def load(self, s, c) -> None:
+        """Take the state ``s`` and the constants ``c`` of the NumPy loop."""
+        tables = s.pause.clock_tables(EPISODES, until=float(self.grid.times[-1]))
+        with _single():
+            self._carry = _to_jax(_carry_of(s))
+            consts = {k: v for k, v in vars(c).items() if k not in ("dt", "t_first")}
+            self._consts = _to_jax(consts)
+            self._tables = _to_jax({k: v for k, v in tables.items() if v is not None})
+
+    def steps(self, xs: list[dict], st) -> dict:
+        """Steps with times ``xs`` (of :func:`~pausesim.engines.compute.engine._schedule`).
+
+        Runs them :data:`SEGMENT` at a time in one program, the rest one by one (so each
+        :class:`StepStatic` compiles two programs whatever the lengths). Returns their rows
+        stacked, ``(len(xs), ...)`` each, as NumPy arrays.
+        """
+        import jax
+
+        parts = []
+        i = 0
+        while i < len(xs):
+            m = SEGMENT if len(xs) - i >= SEGMENT else 1
+            part = xs[i : i + m]
+            stacked = {k: np.stack([np.asarray(x[k]) for x in part]) for k in part[0]}
+            with _single():
+                self._carry, rows = self._fn(
+                    self._carry, self._consts, self._tables, _to_jax(stacked), st
+                )
+                parts.append(jax.device_get(rows))
+            i += m
+        if len(parts) == 1:
+            return parts[0]
+        return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+    def unload(self, s) -> None:
+        """Write the final state into ``s`` (NumPy arrays, the pause state included)."""
+        import jax
+
+        carry = jax.device_get(self._carry)
+        for name in engine.STATE:
+            setattr(s, name, _host(carry[name]))
+        arrays = {k: _host(v) for k, v in carry["pause"].items()}
+        arrays["episode"] = arrays["episode"].astype(np.int64)
+        s.pause.load(arrays, np, None)
+        if int(arrays["n_pauses"].max(initial=0)) > EPISODES:
+            raise EpisodeTablesExhausted(
+                f"a sample started {int(arrays['n_pauses'].max())} pause episodes; the "
+                f"compiled loop's event clocks hold {EPISODES}"
+            )
+
+
+def _host(a) -> np.ndarray:
+    """A writable NumPy copy of ``a``, floats as float64 (the NumPy state's precision)."""
+    a = np.array(a)
+    return a.astype(np.float64) if a.dtype.kind == "f" else a
+
+
+def _use_disk_cache() -> None:
+    """Keep compiled programs on disk, so a new process does not compile them again.
+
+    In ``$PAUSESIM_XLA_CACHE`` (default ``~/.cache/pausesim/xla``), unless the user has set
+    JAX's own ``jax_compilation_cache_dir``.
+    """
+    import jax
+
+    if jax.config.jax_compilation_cache_dir:
+        return
+    path = os.environ.get("PAUSESIM_XLA_CACHE") or os.path.join(
+        os.path.expanduser("~"), ".cache", "pausesim", "xla"
+    )
+    jax.config.update("jax_compilation_cache_dir", path)
+    jax.config.update("jax_persistent_cache_min_compile_time_secs", 0.5)
+
+
+def _single():
+    """Context of the compiled step: JAX in float32 (see the module docstring)."""
+    import jax
+
+    enable = getattr(jax, "enable_x64", None)
+    if enable is None:  # (JAX before 0.6 has it under jax.experimental)
+        from jax.experimental import enable_x64 as enable
+    return enable(False)
+
+
+def _carry_of(s) -> dict:
+    """The compiled loop's carry: the engine state and the pause state's arrays."""
+    carry = {name: getattr(s, name) for name in engine.STATE}
+    carry["pause"] = s.pause.arrays()
+    return carry
+
+
+def _to_jax(tree):
+    """``tree`` (dicts, tuples, arrays, floats) as JAX arrays; floats in float32."""
+    import jax.numpy as jnp
+
+    if isinstance(tree, dict):
+        return {k: _to_jax(v) for k, v in tree.items()}
+    if isinstance(tree, tuple | list):
+        return tuple(_to_jax(v) for v in tree)
+    a = np.asarray(tree)
+    if a.dtype.kind == "f":
+        a = a.astype(np.float32)
+    elif a.dtype == np.int64:
+        a = a.astype(np.int32)
+    return jnp.asarray(a)
+
+
+@lru_cache(maxsize=32)
+def _compiled_cached(policy_json: str, dt: float, t_first: float, policy_holder):
+    jax = require_jax()
+    import jax.numpy as jnp
+
+    policy = policy_holder.policy
+
+    def one(carry, consts, tables, x, st):
+        s = SimpleNamespace(**{name: carry[name] for name in engine.STATE})
+        n = carry["capacity"].shape[0]
+        s.pause = pause.PauseState(policy, None, n).load(carry["pause"], jnp, tables)
+        c = SimpleNamespace(**consts, dt=dt, t_first=t_first)
+        row = engine._step(s, c, x, st, policy, jnp)
+        new = _carry_of(s)
+        # (the same dtypes as the carry, so the scan's carry keeps its type)
+        new = jax.tree.map(lambda a, b: a.astype(b.dtype), new, carry)
+        return new, row
+
+    def segment(carry, consts, tables, xs, st):
+        def body(carry, x):
+            return one(carry, consts, tables, x, st)
+
+        return jax.lax.scan(body, carry, xs)
+
+    return jax.jit(segment, static_argnums=(4,))
+
+
+class _Holder:
+    """Carries a policy into the cache without making it part of the key (its JSON is)."""
+
+    def __init__(self, policy):
+        self.policy = policy
+
+    def __hash__(self):
+        return 0
+
+    def __eq__(self, other):
+        return isinstance(other, _Holder)
+
+
+def _compiled(policy, dt: float, t_first: float):
+    """The jitted step for ``policy`` on a grid of step ``dt`` starting at ``t_first``."""
+    return _compiled_cached(policy.model_dump_json(), dt, t_first, _Holder(policy))
