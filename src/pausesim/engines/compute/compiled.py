@@ -13,10 +13,12 @@ steps' rows of outputs.
 - **Precision**: float32. XLA's float64 ``log``, ``exp`` and powers run 2-6x slower on CPU
   than NumPy's vectorised ones (``docs/performance.md``), so a float64 program is slower than
   the NumPy loop; in float32 the state carries about 7 significant digits, against the
-  model's uncertainty of orders of magnitude. Trajectories agree with the NumPy loop (float64
-  inside, float32 outputs) to about 1e-4 relative, event times to about 1e-3 years; an event
-  that falls within that of a grid point can land on the other side of it in a few samples per
-  thousand (``tests/engines/compute/test_compiled.py`` states and checks the tolerances).
+  model's uncertainty of orders of magnitude. Years count from the grid's start inside the
+  program (:func:`_shift`), so they resolve microyears. Trajectories agree with the NumPy
+  loop (float64 inside, float32 outputs) to 5e-4 relative, crossing times to 0.016 of a
+  step; an event placed a few microyears apart can fall on the other side of a grid point in
+  about 1 sample in 1,000 (``tests/engines/compute/test_compiled.py`` states and checks the
+  tolerances).
   The NumPy loop is the reference.
 - **Event clocks** are drawn before the loop as tables (:meth:`PauseState.clock_tables`):
   :data:`EPISODES` episodes per mechanism and the political shocks over the grid. A sample
@@ -58,14 +60,18 @@ class CompiledSteps:
         _use_disk_cache()
         self.policy = policy
         self.grid = grid
-        self._fn = _compiled(policy, float(grid.step), float(grid.times[0]))
+        self._fn = _compiled(policy, float(grid.step))
+        #: times inside the program count from the grid's start (see :func:`_shift`)
+        self.origin = float(grid.times[0])
         self._carry = self._consts = self._tables = None
 
     def load(self, s, c) -> None:
         """Take the state ``s`` and the constants ``c`` of the NumPy loop."""
         tables = s.pause.clock_tables(EPISODES, until=float(self.grid.times[-1]))
+        if tables["shocks"] is not None:
+            tables["shocks"] = tables["shocks"] - self.origin
         with _single():
-            self._carry = _to_jax(_carry_of(s))
+            self._carry = _to_jax(_shift(_carry_of(s), -self.origin))
             consts = {k: v for k, v in vars(c).items() if k not in ("dt", "t_first")}
             self._consts = _to_jax(consts)
             self._tables = _to_jax({k: v for k, v in tables.items() if v is not None})
@@ -84,12 +90,15 @@ class CompiledSteps:
         while i < len(xs):
             m = SEGMENT if len(xs) - i >= SEGMENT else 1
             part = xs[i : i + m]
-            stacked = {k: np.stack([np.asarray(x[k]) for x in part]) for k in part[0]}
+            # (every entry of a step's times is a year)
+            stacked = {k: np.stack([np.asarray(x[k]) for x in part]) - self.origin for k in part[0]}
             with _single():
                 self._carry, rows = self._fn(
                     self._carry, self._consts, self._tables, _to_jax(stacked), st
                 )
-                parts.append(jax.device_get(rows))
+                rows = jax.device_get(rows)
+            rows["first_lift"] = rows["first_lift"].astype(np.float64) + self.origin
+            parts.append(rows)
             i += m
         if len(parts) == 1:
             return parts[0]
@@ -99,10 +108,10 @@ class CompiledSteps:
         """Write the final state into ``s`` (NumPy arrays, the pause state included)."""
         import jax
 
-        carry = jax.device_get(self._carry)
+        carry = _shift(jax.tree.map(_host, jax.device_get(self._carry)), self.origin)
         for name in engine.STATE:
-            setattr(s, name, _host(carry[name]))
-        arrays = {k: _host(v) for k, v in carry["pause"].items()}
+            setattr(s, name, carry[name])
+        arrays = carry["pause"]
         arrays["episode"] = arrays["episode"].astype(np.int64)
         s.pause.load(arrays, np, None)
         if int(arrays["n_pauses"].max(initial=0)) > EPISODES:
@@ -145,6 +154,28 @@ def _single():
     return enable(False)
 
 
+#: Entries of the carry that hold years (of the engine state, and of the pause state).
+_YEARS = ("released_at",)
+_PAUSE_YEARS = ("episode_start", "last_lift", "repause_from", "political_due", "starts", "ends")
+
+
+def _shift(carry: dict, by: float) -> dict:
+    """``carry`` with every year moved by ``by``.
+
+    In the program, years count from the grid's start: float32 resolves 2 microyears at
+    16 years and 120 at 2040, so events keep their place relative to the grid points.
+    The step depends on years only through their differences (and the spending ceiling,
+    given ``t_first = 0``).
+    """
+    out = dict(carry)
+    for name in _YEARS:
+        out[name] = carry[name] + by
+    out["pause"] = dict(carry["pause"])
+    for name in _PAUSE_YEARS:
+        out["pause"][name] = carry["pause"][name] + by
+    return out
+
+
 def _carry_of(s) -> dict:
     """The compiled loop's carry: the engine state and the pause state's arrays."""
     carry = {name: getattr(s, name) for name in engine.STATE}
@@ -169,7 +200,7 @@ def _to_jax(tree):
 
 
 @lru_cache(maxsize=32)
-def _compiled_cached(policy_json: str, dt: float, t_first: float, policy_holder):
+def _compiled_cached(policy_json: str, dt: float, policy_holder):
     jax = require_jax()
     import jax.numpy as jnp
 
@@ -179,7 +210,7 @@ def _compiled_cached(policy_json: str, dt: float, t_first: float, policy_holder)
         s = SimpleNamespace(**{name: carry[name] for name in engine.STATE})
         n = carry["capacity"].shape[0]
         s.pause = pause.PauseState(policy, None, n).load(carry["pause"], jnp, tables)
-        c = SimpleNamespace(**consts, dt=dt, t_first=t_first)
+        c = SimpleNamespace(**consts, dt=dt, t_first=0.0)  # (years from the grid's start)
         row = engine._step(s, c, x, st, policy, jnp)
         new = _carry_of(s)
         # (the same dtypes as the carry, so the scan's carry keeps its type)
@@ -208,6 +239,6 @@ class _Holder:
         return isinstance(other, _Holder)
 
 
-def _compiled(policy, dt: float, t_first: float):
-    """The jitted step for ``policy`` on a grid of step ``dt`` starting at ``t_first``."""
-    return _compiled_cached(policy.model_dump_json(), dt, t_first, _Holder(policy))
+def _compiled(policy, dt: float):
+    """The jitted segment of steps for ``policy`` on a grid of step ``dt``."""
+    return _compiled_cached(policy.model_dump_json(), dt, _Holder(policy))
