@@ -24,6 +24,7 @@ test: $(STAMP)
 ## Benchmarks (not tests): numbers go to docs/performance.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_compute.py
+	$(BIN)/python benchmarks/bench_backend.py
 
 ## Regenerate docs/parameters.md from the parameter catalog.
 docs: $(STAMP)

@@ -18,7 +18,9 @@ each configuration's distance from the bandwidth limit: the engine touches about
 load average is printed with each result: above the number of cores, wall times are inflated.
 
 Run: ``python benchmarks/bench_scale.py`` (about 2 minutes on 2 cores); ``--quick`` for a smoke
-run (100,000 worlds instead of a million).
+run (100,000 worlds instead of a million); ``--backend numpy,jax`` measures both array
+backends, interleaved (each configuration of one backend, then the other's); the compiled
+backend's first (compiling) run is untimed, like the playground's warm-up.
 """
 
 from __future__ import annotations
@@ -73,18 +75,26 @@ def child(config: dict) -> dict:
     from pausesim.run import compare, simulate
 
     sc = scenario.load(SCENARIO, samples=config["samples"])
+    backend = config.get("backend", "numpy")
     load_start = os.getloadavg()[0]
     times = []
     if config["name"] == "playground":
-        compare(sc, keep="none").verdicts()  # warm: imports, caches
+        ex = LocalExecutor(1, backend=backend)
+        compare(sc, keep="none", executor=ex).verdicts()  # warm: imports, caches, compiling
         for _ in range(config["repeats"]):
             t0 = time.perf_counter()
-            compare(sc, keep="none").verdicts()
+            compare(sc, keep="none", executor=ex).verdicts()
             times.append(time.perf_counter() - t0)
         steps = 2 * sc.samples * sc.grid.n_steps
     else:
         workers = config["workers"]
-        ex = ProcessExecutor(workers) if workers > 1 else LocalExecutor(1)
+        if workers > 1:
+            ex = ProcessExecutor(workers, backend=backend)
+        else:
+            ex = LocalExecutor(1, backend=backend)
+        if backend != "numpy":  # (compile once, on a small run: the programs are cached)
+            small = scenario.load(SCENARIO, samples=config["chunk_size"])
+            simulate(small, keep="none", executor=LocalExecutor(1, backend=backend))
         for _ in range(config["repeats"]):
             t0 = time.perf_counter()
             r = simulate(sc, keep="none", executor=ex, chunk_size=config["chunk_size"])
@@ -120,6 +130,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="processes of the large run")
     parser.add_argument("--chunk-size", type=int, default=5_000, help="samples per chunk")
     parser.add_argument("--quick", action="store_true", help="100,000 worlds, one run")
+    parser.add_argument(
+        "--backend", default="numpy", help="array backends, comma-separated (numpy,jax)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -132,16 +145,32 @@ def main() -> None:
         f"load {os.getloadavg()[0]:.2f}, {os.cpu_count()} CPUs"
     )
     n_large = 100_000 if args.quick else 1_000_000
+    backends = args.backend.split(",")
     configs = [
-        {"name": "playground", "samples": 2_000, "repeats": 10, "target": TARGET_PLAYGROUND_S},
-        {
-            "name": "million",
-            "samples": n_large,
-            "repeats": 1 if args.quick else args.repeats,
-            "workers": args.workers,
-            "chunk_size": args.chunk_size,
-            "target": TARGET_MILLION_S,
-        },
+        cfg
+        for kind in ("playground", "million")
+        for cfg in (
+            (
+                {
+                    "name": "playground",
+                    "samples": 2_000,
+                    "repeats": 10,
+                    "target": TARGET_PLAYGROUND_S,
+                    "backend": b,
+                }
+                if kind == "playground"
+                else {
+                    "name": "million",
+                    "samples": n_large,
+                    "repeats": 1 if args.quick else args.repeats,
+                    "workers": args.workers,
+                    "chunk_size": args.chunk_size,
+                    "target": TARGET_MILLION_S,
+                    "backend": b,
+                }
+            )
+            for b in backends
+        )
     ]
     print()
     print(
@@ -155,6 +184,7 @@ def main() -> None:
         floor = res["world_steps"] * STATE_BYTES_PER_WORLD_STEP / limit
         met = "met" if best < cfg["target"] else "NOT met"
         label = cfg["name"] + (f" ({cfg['workers']} proc.)" if "workers" in cfg else "")
+        label += f", {cfg['backend']}"
         print(
             f"| {label} | {cfg['samples']:,} | {best:.3f} | {len(res['times'])} | {floor:.3f} | "
             f"{best / floor:.1f} | {res['peak_rss_mb']:,.0f} | "
