@@ -250,7 +250,7 @@ def critical_task(
         )
 
         def fails(f: np.ndarray) -> np.ndarray:
-            x, y = pairs.take(f, axis=0, mode="clip").T
+            x, y = take(xp, pairs, f, 0, clip=True).T
             out = lab * (a + b * x) < cg * y
             out &= f < lim
             return out
