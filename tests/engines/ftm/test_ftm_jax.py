@@ -209,15 +209,22 @@ def test_perturbing_one_parameter_of_one_sample_breaks_agreement(worlds):
 
 
 def test_the_loop_is_compiled_once_per_shape_and_kind_of_pause(worlds):
-    """Policies of the same kind share the compiled program (their numbers are inputs)."""
+    """Policies of the same kind share the compiled program (their numbers are inputs), and
+    so do chunks of other sampled worlds (other hardware delays, other dynamic_t_end)."""
     engine = FTMEngine(backend="jax")
     engine.simulate(worlds, pause(), SHORT, np.random.default_rng(0))
     before = model._compiled_loop.cache_info()
     other = pause(start_year=2030.0, cap=Cap(kind="fixed", threshold_flop=1e27))
     engine.simulate(worlds, other, SHORT, np.random.default_rng(0))
+    values = {k: v.copy() for k, v in random_worlds(worlds.n, seed=12).values.items()}
+    values["hardware_delay"][:] = np.linspace(0.0, 2.5, worlds.n)
+    values["dynamic_t_end"][:] = 0.0
+    engine.simulate(
+        SampledParams(("world",), values, worlds.n), other, SHORT, np.random.default_rng(0)
+    )
     after = model._compiled_loop.cache_info()
     assert after.misses == before.misses
-    assert after.hits == before.hits + 1
+    assert after.hits == before.hits + 2
 
 
 def test_numpy_stays_the_default():

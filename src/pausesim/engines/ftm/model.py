@@ -183,7 +183,8 @@ _READ_BACK = (
 class _Static:
     """What the step's code depends on besides its arrays: shapes and switches.
 
-    Hashable: the key of the compiled loop (:func:`_compiled_loop`).
+    Hashable: the key of the compiled loop (:func:`_compiled_loop`), so nothing here may depend
+    on sampled values more finely than a chunk's shape.
     """
 
     n: int
@@ -193,9 +194,7 @@ class _Static:
     names: tuple[str, ...]
     dt: float
     delta: int  #: steps per year
-    max_delay: int  #: largest hardware delay in steps
     m: tuple[int, int]  #: columns of the no-automation counterfactual
-    dynamic_any: bool  #: some sample has dynamic_t_end
     schedule: PauseSchedule  #: kind of pause only (its numbers are in ``K["pause"]``)
     #: rows of the read-back histories: ``n_times`` (NumPy: the recorded arrays themselves) or
     #: a ring of the last rows the step reads (compiled: a full history in the loop's state
@@ -322,8 +321,10 @@ def simulate(
     }
     max_delay = int(delay_idx.max(initial=0))
     delta = int(1 / dt)
-    # the compiled loop's rings: the hardware delay, and a year and two steps back
-    ring = n_times if backend == "numpy" else max(max_delay, delta + 2) + 2
+    # the compiled loop's rings reach back the hardware delay, and a year and two steps; their
+    # size is rounded up to a power of two, so chunks of other delays share the program
+    ring = n_times if backend == "numpy" else 1 << (max(max_delay, delta + 2) + 1).bit_length()
+    K["max_delay"] = max_delay  # (NumPy: from this step on, every delayed row is on record)
     c = _Static(
         n=n,
         n_times=n_times,
@@ -332,10 +333,8 @@ def simulate(
         names=names,
         dt=float(dt),
         delta=delta,
-        max_delay=max_delay,
         # the no-automation counterfactual: hardware R&D (and goods, a diagnostic)
         m=(0, 2 * n) if full else (n, 2 * n),
-        dynamic_any=bool(np.any(K["dynamic"])),
         schedule=_kind_of(schedule),
         ring=ring,
     )
@@ -552,7 +551,7 @@ def _step(xp: ModuleType, c: _Static, K: dict, carry: dict, t) -> tuple[dict, ob
     running, n_steps = carry["running"], carry["n_steps"]
     growth_exceeded = carry["growth_exceeded"]
     # --- dynamic_t_end: stop samples whose metrics are all computable ---------------------
-    if c.dynamic_any and (not is_numpy(xp) or np.any(running & K["dynamic"])):
+    if not is_numpy(xp) or np.any(running & K["dynamic"]):
         stop, growth_exceeded = _dynamic_stop(
             xp, c.slot, t, dt, c.delta, carry["agi_seen"], prev["automation_multiplier_rnd"],
             H["frac_tasks_automated_goods"], H["frac_tasks_automated_rnd"], H["gwp"],
@@ -599,7 +598,7 @@ def _step(xp: ModuleType, c: _Static, K: dict, carry: dict, t) -> tuple[dict, ob
     s["compute_investment"] = prev["gwp"] * s["frac_gwp_compute"] * dt
     lagged = t - K["delay_idx"]
     cols = np.arange(n)
-    if is_numpy(xp) and t >= c.max_delay:  # every sample's delayed performance is on record
+    if is_numpy(xp) and t >= K["max_delay"]:  # every sample's delayed row is on record
         buyable = hw_perf.reshape(-1).take(c.slot(lagged) * n + cols)
     else:  # (before the delay, from the first two steps' growth; later rows, if rings, unused)
         hw0, hw1 = hw_perf[c.slot(0)], hw_perf[c.slot(1)]
