@@ -244,7 +244,8 @@ def simulate(
     reference (:data:`FULL_VARIABLES`) and the per-task summaries it validates against.
     ``backend``: ``"numpy"`` (default) or ``"jax"`` (the compiled loop; module docstring).
     """
-    check_backend(backend)
+    if check_backend(backend) == "jax":
+        require_jax()  # before any work: the error says how to install it
     p = {k: _param(params, k) for k in params}
     n = p["initial_gwp"].shape[0]
     n_times = times.shape[0]
