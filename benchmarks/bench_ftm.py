@@ -5,10 +5,18 @@ in log space when both are positive, else linear: the reference's random sets), 
 t_step 0.1 from 2022 to 2100 (780 steps, as the reference) and reports simulations per second
 and peak memory. Usage::
 
-    .venv/bin/python benchmarks/bench_ftm.py [N] [CHUNK] [PROCESSES]
+    .venv/bin/python benchmarks/bench_ftm.py [N] [CHUNK] [PROCESSES] [--backend numpy|jax]
 
 With PROCESSES > 1 the chunks run in that many worker processes of one run
 (:class:`pausesim.executor.ProcessExecutor`), as ``pausesim run --processes N`` does.
+
+``--backend jax`` runs the compiled step (``pip install 'pausesim[fast]'``). The first call of a
+chunk shape compiles it; it is timed separately ("first call"), before the timed run. For one
+core, pin the process and keep XLA on one thread (the benchmark sets the latter if unset)::
+
+    taskset -c 0 env OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+        XLA_FLAGS="--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1" \
+        .venv/bin/python benchmarks/bench_ftm.py 4000 1000 1 --backend jax
 
 The ratio printed here divides by a fixed reference speed (:data:`REFERENCE_SIMS_PER_S`, the
 best-guess preset timed once); to time the reference itself side by side on the same worlds,
@@ -17,18 +25,25 @@ use ``benchmarks/bench_ftm_reference.py`` (it needs a checkout of epoch-research
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import time
 
-import numpy as np
+#: One XLA thread (set before JAX loads; an explicit XLA_FLAGS wins).
+os.environ.setdefault(
+    "XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+)
 
-from pausesim.distributions import LogUniform, Point, Uniform
-from pausesim.engines import get_engine
-from pausesim.engines.ftm.parameters import PRESET_VALUES
-from pausesim.grid import TimeGrid
-from pausesim.params.sampling import sample_params
-from pausesim.policy import Policy
+import numpy as np  # noqa: E402
+
+from pausesim.distributions import LogUniform, Point, Uniform  # noqa: E402
+from pausesim.engines import get_engine  # noqa: E402
+from pausesim.engines.ftm import FTMEngine  # noqa: E402
+from pausesim.engines.ftm.parameters import PRESET_VALUES  # noqa: E402
+from pausesim.grid import TimeGrid  # noqa: E402
+from pausesim.params.sampling import sample_params  # noqa: E402
+from pausesim.policy import Policy  # noqa: E402
 
 #: The reference's ~2 simulations/s (README of reference/ftm: 0.49 s per best-guess run).
 REFERENCE_SIMS_PER_S = 1 / 0.487
@@ -54,18 +69,24 @@ GRID = TimeGrid(start=2022.0, end=2099.9, step=0.1)  # 780 rows, the reference's
 
 def run_chunk(item) -> int:
     """Simulate one chunk of worlds; returns its number of failed samples."""
-    lo, part = item
-    ds = get_engine("ftm").simulate(part, Policy.none(), GRID, np.random.default_rng(lo))
+    lo, part, backend = item
+    engine = FTMEngine(backend=backend)
+    ds = engine.simulate(part, Policy.none(), GRID, np.random.default_rng(lo))
     return int(ds.attrs["n_failed"])
 
 
-def main(n: int = 2000, chunk: int = 2000, processes: int = 1) -> None:
+def main(n: int = 2000, chunk: int = 2000, processes: int = 1, backend: str = "numpy") -> None:
     from pausesim.executor import LocalExecutor, ProcessExecutor
 
     grid = GRID
     params = random_worlds(n)
-    chunks = [(lo, params.subset(slice(lo, lo + chunk))) for lo in range(0, n, chunk)]
+    chunks = [(lo, params.subset(slice(lo, lo + chunk)), backend) for lo in range(0, n, chunk)]
     executor = ProcessExecutor(processes) if processes > 1 else LocalExecutor(1)
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    if processes == 1:  # the first call of the chunk shape (with JAX: compiling it)
+        t0 = time.perf_counter()
+        run_chunk(chunks[0])
+        print(f"backend {backend}: first call (chunk {chunk}) {time.perf_counter() - t0:.2f} s")
     t0, c0 = time.perf_counter(), time.process_time()
     n_failed = sum(executor.map(run_chunk, chunks))
     elapsed = time.perf_counter() - t0
@@ -75,8 +96,9 @@ def main(n: int = 2000, chunk: int = 2000, processes: int = 1) -> None:
     child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     rate = n / elapsed
     print(
-        f"samples {n}, chunk {chunk}, processes {processes}, steps {grid.n_steps}: "
-        f"{elapsed:.2f} s (CPU of the parent {cpu:.2f} s)"
+        f"backend {backend}, samples {n}, chunk {chunk}, processes {processes}, steps "
+        f"{grid.n_steps}: {elapsed:.2f} s (CPU of the parent {cpu:.2f} s); load {load} -> "
+        + " ".join(f"{x:.2f}" for x in os.getloadavg())
     )
     print(f"{rate:.0f} simulations/s ({rate / REFERENCE_SIMS_PER_S:.0f}x the reference)")
     print(
@@ -86,5 +108,10 @@ def main(n: int = 2000, chunk: int = 2000, processes: int = 1) -> None:
 
 
 if __name__ == "__main__":
-    args = [int(a) for a in sys.argv[1:]]
-    main(*args)
+    argv = sys.argv[1:]
+    chosen = "numpy"
+    if "--backend" in argv:
+        i = argv.index("--backend")
+        chosen = argv[i + 1]
+        del argv[i : i + 2]
+    main(*[int(a) for a in argv], backend=chosen)

@@ -27,7 +27,13 @@ openpyxl and bs4 when it loads, and uses dill when it catches a floating-point e
 
     .venv/bin/python benchmarks/bench_ftm_reference.py /work/ftm-ref \\
         --python /work/ftm-venv/bin/python [--n 2000] [--chunk 1000] [--ref-sets 20] \\
-        [--rounds 3] [--cpu 0]
+        [--rounds 3] [--cpu 0] [--backend numpy|jax]
+
+``--backend jax`` times our compiled step (``pip install 'pausesim[fast]'``); its first call per
+chunk shape compiles, and is timed and printed separately, before the rounds (keep ``--n`` a
+multiple of ``--chunk``: a smaller last chunk is another shape, compiled in the first round).
+XLA runs on one thread (``XLA_FLAGS`` is set so unless given); with ``--cpu`` both models are
+pinned to that CPU.
 
 The reference's parameter-table helper (it downloads a spreadsheet) is replaced by one that
 raises; ``SimulateTakeOff`` does not call it when every parameter is given.
@@ -137,15 +143,15 @@ def _load() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
-def _ours(params, chunk: int):
+def _ours(params, chunk: int, backend: str = "numpy"):
     """Run every world through the engine in chunks: wall and CPU seconds, headline years."""
     import numpy as np
     from bench_ftm import GRID
 
-    from pausesim.engines import get_engine
+    from pausesim.engines.ftm import FTMEngine
     from pausesim.policy import Policy
 
-    engine = get_engine("ftm")
+    engine = FTMEngine(backend=backend)
     agi, rampup, failed = [], [], 0
     t0, c0 = time.perf_counter(), time.process_time()
     for lo in range(0, params.n, chunk):
@@ -181,6 +187,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
     ap.add_argument("--cpu", type=int, default=0, help="CPU both models are pinned to (-1: none)")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--backend", default="numpy", choices=("numpy", "jax"), help="our step")
     args = ap.parse_args()
 
     ref_dir = Path(args.ref_dir).resolve()
@@ -195,6 +202,10 @@ def main() -> None:
         os.sched_setaffinity(0, {args.cpu})  # the worker inherits it
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    os.environ.setdefault("MKL_NUM_THREADS", "1")
+    os.environ.setdefault(
+        "XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
+    )
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     import numpy as np
@@ -219,12 +230,14 @@ def main() -> None:
         f"{hello['numpy']} ({args.python})"
     )
     print(
-        f"ours: {args.n} worlds in chunks of {args.chunk}; reference: the first "
+        f"ours ({args.backend}): {args.n} worlds in chunks of {args.chunk}; reference: the first "
         f"{args.ref_sets} of them; 780 steps (2022-2100, t_step 0.1), no pause"
     )
 
     # warm-up: imports and first-call costs of both, not timed
-    _ours(params.subset(slice(0, min(50, args.n))), args.chunk)
+    t0 = time.perf_counter()
+    _ours(params.subset(slice(0, min(args.chunk, args.n))), args.chunk, args.backend)
+    print(f"ours: first call of the chunk shape {time.perf_counter() - t0:.2f} s (not timed)")
     worker.stdin.write(json.dumps({"sets": sets[:1]}) + "\n")
     worker.stdin.flush()
     json.loads(worker.stdout.readline())
@@ -233,7 +246,7 @@ def main() -> None:
     reply = {}
     for r in range(args.rounds):
         load_before = _load()
-        secs, cpu, agi, rampup, failed = _ours(params, args.chunk)
+        secs, cpu, agi, rampup, failed = _ours(params, args.chunk, args.backend)
         worker.stdin.write(json.dumps({"sets": sets}) + "\n")
         worker.stdin.flush()
         reply = json.loads(worker.stdout.readline())

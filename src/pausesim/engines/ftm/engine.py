@@ -109,7 +109,9 @@ class FTMEngine:
             )
         schedule = PauseSchedule.from_policy(policy, params.n, rng, origin=float(grid.times[0]))
         with np.errstate(all="ignore"):
-            run = model.simulate(params.values, grid.times, grid.step, schedule, self.record)
+            run = model.simulate(
+                params.values, grid.times, grid.step, schedule, self.record, self.backend
+            )
             ds = to_dataset(run, grid, policy)
             ds = ds.merge(metrics.ftm_metrics(ds))
         return ds

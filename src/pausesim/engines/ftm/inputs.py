@@ -8,6 +8,7 @@ production gets what is left (``SimulateTakeOff.allocate_fractional_inputs``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import ModuleType
 
 import numpy as np
 
@@ -46,13 +47,14 @@ def grow_fractions(
     previous: np.ndarray,
     factors: tuple[np.ndarray, np.ndarray, np.ndarray],
     rampup: np.ndarray,
+    xp: ModuleType = np,
 ) -> np.ndarray:
     """Every share of :data:`FRACTIONS` (rows of ``previous``) one step on, capped at its ceiling.
 
     ``factors`` from :func:`growth_factors`; ``rampup`` per sample.
     """
     normal, fast, ceiling = factors
-    return np.minimum(previous * np.where(rampup, fast, normal), ceiling)
+    return xp.minimum(previous * xp.where(rampup, fast, normal), ceiling)
 
 
 def goods_fractions(state: dict[str, np.ndarray]) -> None:

@@ -44,9 +44,12 @@ alignment stock have no meaning here and are rejected, and so is a ``threshold_f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 
 import numpy as np
 
+from pausesim.backend import is_numpy
+from pausesim.engines.ftm.arrays import power
 from pausesim.policy import Policy
 
 #: The actor of the single-economy world.
@@ -146,64 +149,98 @@ class PauseSchedule:
         return self.measure == "effective"
 
 
-def measured_run(schedule: PauseSchedule, run: np.ndarray, software: np.ndarray) -> np.ndarray:
+def measured_run(
+    schedule: PauseSchedule, run: np.ndarray, software: np.ndarray, xp: ModuleType = np
+) -> np.ndarray:
     """log10 of a run (the model's effective FLOP) as the cap of ``schedule`` counts it.
 
     Physical: ``run / software``. Effective: ``run`` itself, already FLOP at 2022 algorithms
     (software level 1 at the model's 2022 start; see the module docstring).
     """
     if schedule.effective:
-        return np.log10(run)
-    return np.log10(run / software)
+        return xp.log10(run)
+    return xp.log10(run / software)
 
 
-def capped_run(schedule: PauseSchedule, cap: np.ndarray, software: np.ndarray) -> np.ndarray:
+def capped_run(
+    schedule: PauseSchedule, cap: np.ndarray, software: np.ndarray, xp: ModuleType = np
+) -> np.ndarray:
     """The run (the model's effective FLOP) at a cap of ``cap`` (log10, in the cap's measure)."""
     if schedule.effective:
-        return 10.0**cap
-    return 10.0**cap * software
+        return power(xp, 10.0, cap)
+    return power(xp, 10.0, cap) * software
 
 
-class CapTracker:
-    """The cap step by step, log10 in the cap's measure; holds a frozen or phased cap's state."""
+def schedule_numbers(schedule: PauseSchedule) -> dict[str, float | np.ndarray]:
+    """The numbers of ``schedule`` the step reads: ``start``, ``lift``, ``threshold``, ...
 
-    def __init__(self, schedule: PauseSchedule, n: int):
-        self.s = schedule
-        self.cap0 = np.full(n, np.nan)
-        self.released = np.zeros(n, dtype=bool)
+    Passed to :func:`in_pause` and :func:`cap_step` beside the schedule (which gives the
+    kind of cap and lift), so a compiled step takes them as inputs and serves every policy of
+    the same kind.
+    """
+    return {
+        "start": schedule.start,
+        "lift": schedule.lift,
+        "threshold": np.nan if schedule.threshold is None else schedule.threshold,
+        "decline": schedule.decline,
+        "ramp": schedule.ramp,
+    }
 
-    def in_pause(self, time: float) -> np.ndarray:
-        """Samples whose pause holds at ``time`` (start inclusive, lift exclusive)."""
-        if not self.s.active:
-            return np.zeros_like(self.released)
-        return (time >= self.s.start - _EPS) & (time < self.s.lift - _EPS)
 
-    def _pause_cap(self, time: float | np.ndarray) -> np.ndarray:
-        years = np.maximum(time - self.s.start, 0.0)
-        if self.s.kind == "declining":
-            return self.cap0 - self.s.decline * years
-        return self.cap0
+def in_pause(
+    schedule: PauseSchedule, numbers: dict, time, xp: ModuleType = np
+) -> np.ndarray:
+    """Samples whose pause holds at ``time`` (start inclusive, lift exclusive)."""
+    lift = numbers["lift"]
+    if not schedule.active:
+        return xp.zeros(lift.shape, dtype=bool)
+    return (time >= numbers["start"] - _EPS) & (time < lift - _EPS)
 
-    def cap(self, time: float, previous: np.ndarray, feasible: np.ndarray) -> np.ndarray:
-        """Cap at ``time`` given last step's run and this step's feasible run.
 
-        All log10, in the cap's measure (:func:`measured_run`).
-        """
-        n = self.released.shape[0]
-        if not self.s.active or time < self.s.start - _EPS:
-            return np.full(n, np.inf)
-        unset = np.isnan(self.cap0)
-        if np.any(unset):
-            if self.s.kind == "fixed" or (self.s.kind == "declining" and self.s.threshold):
-                start = np.full(n, self.s.threshold)
-            else:
-                start = previous
-            self.cap0 = np.where(unset, start, self.cap0)
-        paused = self.in_pause(time)
-        if not self.s.phased:
-            return np.where(paused, self._pause_cap(time), np.inf)
-        after = ~paused & (time >= self.s.lift - _EPS)
-        ramp = self._pause_cap(self.s.lift) + self.s.ramp * (time - self.s.lift)
-        self.released |= after & (feasible <= ramp)
-        out = np.where(paused, self._pause_cap(time), np.where(after, ramp, np.inf))
-        return np.where(self.released, np.inf, out)
+def cap_step(
+    schedule: PauseSchedule,
+    numbers: dict,
+    cap0: np.ndarray,
+    released: np.ndarray,
+    time,
+    previous: np.ndarray,
+    feasible: np.ndarray,
+    xp: ModuleType = np,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Cap at ``time`` given last step's run and this step's feasible run, log10.
+
+    All in the cap's measure (:func:`measured_run`). ``cap0``: the level the pause started at
+    (NaN until it starts), ``released``: a phased lift has let go of the cap; returns the cap
+    and their new values. Before the start the cap is ``+inf`` and the state does not change.
+    """
+    n = released.shape[0]
+    if not schedule.active:
+        return xp.full(n, np.inf), cap0, released
+    start = numbers["start"]
+    before = time < start - _EPS
+    if is_numpy(xp) and before:  # (the masks below give the same)
+        return np.full(n, np.inf), cap0, released
+    unset = xp.isnan(cap0) & ~before
+    kind = schedule.kind
+    if kind == "fixed" or (kind == "declining" and schedule.threshold):
+        level = numbers["threshold"]
+    else:
+        level = previous
+    cap0 = xp.where(unset, level, cap0)
+
+    def pause_cap(at):
+        if kind == "declining":
+            return cap0 - numbers["decline"] * xp.maximum(at - start, 0.0)
+        return cap0
+
+    paused = in_pause(schedule, numbers, time, xp)
+    if not schedule.phased:
+        cap = xp.where(paused, pause_cap(time), np.inf)
+    else:
+        lift = numbers["lift"]
+        after = ~paused & (time >= lift - _EPS)
+        ramp = pause_cap(lift) + numbers["ramp"] * (time - lift)
+        released = released | (after & (feasible <= ramp) & ~before)
+        out = xp.where(paused, pause_cap(time), xp.where(after, ramp, np.inf))
+        cap = xp.where(released, np.inf, out)
+    return xp.where(before, np.inf, cap), cap0, released

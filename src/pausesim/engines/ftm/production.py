@@ -14,13 +14,16 @@ automated tasks contribute ``K^rho sbe[I]``, the labour-only tasks ``M^rho sb[I+
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 
 from pausesim.engines.ftm.allocation import Allocation, TaskRows, critical_input
+from pausesim.engines.ftm.arrays import power
 
 
 def task_ces_terms(
-    alloc: Allocation, rows: TaskRows, rho: np.ndarray
+    alloc: Allocation, rows: TaskRows, rho: np.ndarray, xp: ModuleType = np
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Terms of the task CES: automated tasks, critical task (labour, compute part), labour tasks.
 
@@ -29,39 +32,51 @@ def task_ces_terms(
     task separately, as factor shares need). ``rows``: the task tables at the critical task.
     """
     x_i = critical_input(alloc)
-    w = rows.beta * x_i ** (rho - 1)
-    auto = alloc.compute_scale**rho * rows.sbe
-    manual = np.where(rows.sb_next > 0, alloc.labour_scale**rho * rows.sb_next, 0.0)
+    w = rows.beta * power(xp, x_i, rho - 1)
+    auto = power(xp, alloc.compute_scale, rho) * rows.sbe
+    manual = xp.where(rows.sb_next > 0, power(xp, alloc.labour_scale, rho) * rows.sb_next, 0.0)
     return auto, w * alloc.labour_critical, w * alloc.eta_critical * alloc.compute_critical, manual
 
 
-def task_sum(alloc: Allocation, rows: TaskRows, rho: np.ndarray) -> np.ndarray:
+def task_sum(
+    alloc: Allocation, rows: TaskRows, rho: np.ndarray, xp: ModuleType = np
+) -> np.ndarray:
     """``sum_j beta_j x_j^rho`` over the tasks, in closed form (module docstring)."""
     x_i = critical_input(alloc)
-    auto = alloc.compute_scale**rho * rows.sbe
-    manual = np.where(rows.sb_next > 0, alloc.labour_scale**rho * rows.sb_next, 0.0)
-    return auto + rows.beta * x_i**rho + manual
+    auto = power(xp, alloc.compute_scale, rho) * rows.sbe
+    manual = xp.where(rows.sb_next > 0, power(xp, alloc.labour_scale, rho) * rows.sb_next, 0.0)
+    return auto + rows.beta * power(xp, x_i, rho) + manual
 
 
 def cognitive_power(
-    total: np.ndarray, beta_sum: np.ndarray, rho: np.ndarray, rho_outer: np.ndarray
+    total: np.ndarray,
+    beta_sum: np.ndarray,
+    rho: np.ndarray,
+    rho_outer: np.ndarray,
+    xp: ModuleType = np,
 ) -> np.ndarray:
     """``Y^rho_outer`` of cognitive output ``Y = (sum_j beta_j x_j^rho / sum beta)^(1/rho)``.
 
     The outer CES only needs this power, so it is one power instead of two.
     """
-    return (total / beta_sum) ** (rho_outer / rho)
+    return power(xp, total / beta_sum, rho_outer / rho)
 
 
 def ces2(
-    x0_rho: np.ndarray, x1_rho: np.ndarray, w0: np.ndarray, w1: np.ndarray, rho: np.ndarray, tfp
+    x0_rho: np.ndarray,
+    x1_rho: np.ndarray,
+    w0: np.ndarray,
+    w1: np.ndarray,
+    rho: np.ndarray,
+    tfp,
+    xp: ModuleType = np,
 ) -> np.ndarray:
     """Two-input CES ``tfp (w0 x0^rho / W + w1 x1^rho / W)^(1/rho)``, ``W = w0 + w1``.
 
     Takes the powers ``x0^rho`` and ``x1^rho`` (shared between calls, or computed fused).
     """
     wsum = w0 + w1
-    return tfp * (w0 * x0_rho / wsum + w1 * x1_rho / wsum) ** (1.0 / rho)
+    return tfp * power(xp, w0 * x0_rho / wsum + w1 * x1_rho / wsum, 1.0 / rho)
 
 
 def factor_shares(

@@ -10,6 +10,8 @@ Arrays are task-major: shape ``(N + 1, n_samples)``.
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 
 from pausesim.engines.ftm.search import count_below, padded_rows
@@ -107,6 +109,7 @@ def requirement_counts(
     run: np.ndarray,
     run_max_tradeoff: np.ndarray,
     hint: np.ndarray | None = None,
+    xp: ModuleType = np,
 ) -> np.ndarray:
     """Task counts of one step, ``(6, n)``, by one binary search over :func:`search_table`.
 
@@ -114,9 +117,9 @@ def requirement_counts(
     for goods and R&D; tasks automatable by the run (``training_j < b``) for goods and R&D
     (``automatable_tasks_*_no_tradeoff``); the same for the run times the maximum tradeoff
     (``automatable_tasks_*``, ``SimulateTakeOff.automate_tasks``). ``hint``: likely counts
-    (the previous step's), confirmed before searching (:func:`.search.count_below`).
+    (the previous step's), confirmed before searching (:func:`.search.count_below`; NumPy).
     """
-    at_most = np.nextafter(log_run_k, np.inf)  # a <= x  <=>  a < nextafter(x)
-    x = np.concatenate([at_most, at_most, run, run, run_max_tradeoff, run_max_tradeoff])
+    at_most = xp.nextafter(log_run_k, np.inf)  # a <= x  <=>  a < nextafter(x)
+    x = xp.concatenate([at_most, at_most, run, run, run_max_tradeoff, run_max_tradeoff])
     flat_hint = None if hint is None else hint.reshape(-1)
-    return count_below(table, x, n_tasks, flat_hint).reshape(6, -1)
+    return count_below(table, x, n_tasks, flat_hint, xp=xp).reshape(6, -1)

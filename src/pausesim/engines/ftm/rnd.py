@@ -7,7 +7,11 @@ space as it approaches its ceiling (``SimulateTakeOff.update_rnd``).
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
+
+from pausesim.engines.ftm.arrays import power
 
 
 def cumulative_input_at_start(
@@ -36,14 +40,15 @@ def update_level(
     penalty: np.ndarray,
     dt: float,
     terms: tuple[np.ndarray, ...] | None = None,
+    xp: ModuleType = np,
 ) -> tuple[np.ndarray, np.ndarray]:
     """New level and new cumulative input after one step of R&D.
 
     ``terms``: :func:`ceiling_terms` of ``ceiling`` and ``initial_level``, if already known.
     """
-    new_cumulative = cumulative + research_input**penalty * dt
+    new_cumulative = cumulative + power(xp, research_input, penalty) * dt
     growth = new_cumulative / cumulative
     _, log_ceiling, span, infinite = terms or ceiling_terms(ceiling, initial_level)
-    ceiling_penalty = np.where(infinite, 1.0, (log_ceiling - np.log10(level)) / span)
-    new_level = np.minimum(level * growth ** (returns * ceiling_penalty), ceiling)
+    ceiling_penalty = xp.where(infinite, 1.0, (log_ceiling - xp.log10(level)) / span)
+    new_level = xp.minimum(level * power(xp, growth, returns * ceiling_penalty), ceiling)
     return new_level, new_cumulative
