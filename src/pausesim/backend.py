@@ -4,11 +4,10 @@ Each engine's step is written once, against an array namespace ``xp`` (``numpy``
 ``jax.numpy``), so no equation exists twice: the NumPy loop runs it as it is, and the compiled
 loop traces it once per chunk shape and runs it as one XLA program. The compiled path is an
 optional extra (``pip install 'pausesim[fast]'``); its results agree with NumPy's to the
-tolerances stated in ``docs/performance.md`` and tested in ``tests/test_backend_jax.py``.
-
-JAX runs in float64 here (``jax.enable_x64``), as the NumPy path does inside the step, so the
-two differ only by the last bits of library functions (``exp``, ``log``, ``pow``) and by the
-order XLA fuses additions in.
+tolerances stated in ``docs/performance.md`` and ``docs/ftm.md`` and tested in
+``tests/engines/compute/test_compiled.py`` and ``tests/engines/ftm/test_ftm_jax.py``: the ftm
+engine's program runs in float64 (:func:`x64`), the compute engine's in float32 (XLA's float64
+transcendentals are what made it slower than NumPy).
 """
 
 from __future__ import annotations

@@ -155,9 +155,10 @@ BackendOpt = Annotated[
     typer.Option(
         "--backend",
         metavar="numpy|jax",
-        help="Array backend of the engine's step: numpy (the reference) or jax (the step "
-        "compiled by XLA, in float32; needs pip install 'pausesim\\[fast]'). Same model, "
-        "numbers equal to about 1e-4; see docs/performance.md.",
+        help="Array backend of the engine's step: numpy (the reference) or jax (the same step "
+        "compiled by XLA; needs pip install 'pausesim\\[fast]'). Numbers equal NumPy's to "
+        "about 5e-4 (compute engine, float32) or 1e-9 (ftm, float64); see "
+        "docs/performance.md.",
     ),
 ]
 ParamsOpt = Annotated[
