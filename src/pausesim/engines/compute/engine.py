@@ -554,6 +554,19 @@ def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
             xp,
         )
 
+    def governed(in_force):
+        """Governance capacity at the step's end, the pause in force for ``in_force`` of it."""
+        return governance.governance_step(
+            capacity,
+            in_force,
+            p["governance_growth_paused"],
+            p["governance_growth_baseline"],
+            p["governance_decay"],
+            dt,
+            c.gov_decay,
+            xp,
+        )
+
     def measured(physical, eff):
         """A run in the cap's measure: physical FLOP, or effective FLOP at 2022 algorithms."""
         return physical + eff if effective_cap else physical
@@ -609,16 +622,7 @@ def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
     if not st.first and state.started and has_members:
         # a re-pause: its clock runs on capacity, which decays predictably while no pause is
         # in force, so its time inside the step is known now
-        unpaused = governance.governance_step(
-            capacity,
-            0.0,
-            p["governance_growth_paused"],
-            p["governance_growth_baseline"],
-            p["governance_decay"],
-            dt,
-            c.gov_decay,
-            xp,
-        )
+        unpaused = governed(0.0)
         again, t_again = state.repause_due(
             t_prev, t, capacity, unpaused, p["repause_hazard"], ~lifted_now
         )
@@ -903,16 +907,7 @@ def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
         aligned = alignment.advance(
             aligned, progress, studied, p["alignment_lead_max_ooms"], dt, xp
         )
-        capacity = governance.governance_step(
-            capacity,
-            f_in_force,
-            p["governance_growth_paused"],
-            p["governance_growth_baseline"],
-            p["governance_decay"],
-            dt,
-            c.gov_decay,
-            xp,
-        )
+        capacity = governed(f_in_force)
 
     # 7. state events at the end of the step: alignment target, re-pause -------------------
     if not policy.is_none:
