@@ -157,7 +157,7 @@ BackendOpt = Annotated[
         metavar="numpy|jax",
         help="Array backend of the engine's step: numpy (the reference) or jax (the same step "
         "compiled by XLA; needs pip install 'pausesim\\[fast]'). Numbers equal NumPy's to "
-        "about 5e-4 (compute engine, float32) or 1e-9 (ftm, float64); see "
+        "about 5e-3 (compute engine, float32) or 1e-9 (ftm, float64); see "
         "docs/performance.md.",
     ),
 ]

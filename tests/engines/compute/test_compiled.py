@@ -10,12 +10,15 @@ tolerances rather than to the bit:
   steps), in every sample whose discrete state (in force, paused, reasons, episode count) is
   the same;
 - the discrete state: the same in all but ``FLIP_SHARE`` of the samples. An event that the
-  two loops place a few microyears apart can fall on either side of a grid point, and then
-  that sample's in-force flags differ at that point (and what follows from them).
+  two loops place a few microyears apart can fall on either side of a grid point or of a
+  step's midpoint (where the step's rules switch), and then that sample's in-force flags, or
+  the rates of that step, differ (and what follows from them).
 
-Measured on 1,000 worlds of each shipped compute preset: at most 1 sample in 1,000 changed
-state; the worst continuous error was 5e-4 (alignment gap), the worst in-force share 0.016 of
-a step (an alignment-target crossing; docs/performance.md).
+Measured on 1,000 worlds of each shipped compute preset and with a joiner or a defector: at
+most 1 sample in 1,000 changed state or had an event across an edge; elsewhere the worst
+error was 5e-4 (the alignment gap), except what follows from a crossing time found by
+interpolation: the in-force share of that step (0.016 of a step, an alignment-target crossing
+0.004 years apart) and governance capacity, which grows with it (3.3e-3; docs/performance.md).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from pausesim.engines.compute import compiled  # noqa: E402
 from pausesim.engines.compute.engine import ComputeEngine  # noqa: E402
 from pausesim.executor import LocalExecutor  # noqa: E402
 from pausesim.params.sampling import sample_params  # noqa: E402
+from pausesim.policy import CoalitionChange  # noqa: E402
 from pausesim.run import _chunk_rngs, compare  # noqa: E402
 
 RTOL = 5e-3
@@ -66,11 +70,28 @@ def _run(sc, sp, backend: str):
     return engine.simulate(sp, sc.policy, sc.grid, _chunk_rngs(sc.seed, 0)[1])
 
 
+def _across_an_edge(a, b) -> np.ndarray:
+    """Samples with an event that the two runs place on two sides of a grid point or of a
+    step's midpoint (where the step rules switch: the cap at the step's end, the paused rates
+    at its midpoint), so that it counts in a different half-step."""
+    times = a["time"].values
+    half = (times[1] - times[0]) / 2
+    out = np.zeros(a.sizes["sample"], dtype=bool)
+    for name in ("episode_start", "episode_end"):
+        x, y = a[name].values, b[name].values
+        both = np.isfinite(x) & np.isfinite(y)
+        side_x = np.floor((np.where(both, x, 0.0) - times[0]) / half)
+        side_y = np.floor((np.where(both, y, 0.0) - times[0]) / half)
+        out |= (both & (side_x != side_y)).any(axis=1)
+    return out
+
+
 def disagreement(a, b) -> tuple[np.ndarray, dict[str, float]]:
-    """Samples whose discrete state differs, and each float output's worst relative error
-    over the other samples (of ``max(|x|, 1)``; non-finite values must match exactly)."""
+    """Samples whose discrete state differs or with an event across a step rule's edge, and
+    each float output's worst relative error over the other samples (of ``max(|x|, 1)``;
+    non-finite values must match exactly)."""
     n = a.sizes["sample"]
-    flipped = np.zeros(n, dtype=bool)
+    flipped = _across_an_edge(a, b)
     for name in a.data_vars:
         x, y = a[name].values, b[name].values
         if x.dtype == bool or x.dtype.kind in "iu":
@@ -102,6 +123,26 @@ def test_the_compiled_step_agrees_with_numpy(preset):
     assert errors[worst] <= RTOL, f"{worst}: {errors[worst]:.2e} (tolerance {RTOL})"
     # the pause happened, so the comparison covers the pause's code
     assert np.isfinite(a["episode_start"].values).any()
+
+
+@pytest.mark.parametrize("change", ["joins", "defections"])
+def test_the_compiled_step_agrees_when_the_coalition_changes(change):
+    """A joiner (China in 2028.3) and a defector (the US and allies in 2029.1): membership
+    changes inside a step, so the step's static schedule changes and new programs run."""
+    sc, sp = _worlds("essay-realistic")
+    actor = "china" if change == "joins" else "us_allies"
+    year = 2028.3 if change == "joins" else 2029.1
+    coalition = sc.policy.coalition.model_copy(
+        update={change: (CoalitionChange(actor=actor, year=year),)}
+    )
+    sc = sc.with_policy(sc.policy.model_copy(update={"coalition": coalition}))
+    a, b = _run(sc, sp, "numpy"), _run(sc, sp, "jax")
+    flipped, errors = disagreement(a, b)
+    assert flipped.mean() <= FLIP_SHARE
+    assert errors.pop("in_force_share") <= STEP_TOL
+    assert max(errors.values()) <= RTOL
+    if change == "defections":  # the defector's withheld compute is computed, and agrees
+        assert np.isfinite(a["defection_overhang"].values).any()
 
 
 def test_the_tolerance_check_can_fail():

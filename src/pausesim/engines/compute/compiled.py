@@ -16,7 +16,8 @@ steps' rows of outputs.
   model's uncertainty of orders of magnitude. Years count from the grid's start inside the
   program (:func:`_shift`), so they resolve microyears. Trajectories agree with the NumPy
   loop (float64 inside, float32 outputs) to 5e-4 relative, crossing times to 0.016 of a
-  step; an event placed a few microyears apart can fall on the other side of a grid point in
+  step (and governance capacity, which grows with them, to 3.3e-3); an event placed a few
+  microyears apart can fall on the other side of a grid point or of a step's midpoint in
   about 1 sample in 1,000 (``tests/engines/compute/test_compiled.py`` states and checks the
   tolerances).
   The NumPy loop is the reference.
