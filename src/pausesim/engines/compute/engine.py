@@ -617,8 +617,10 @@ def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
         lift_t = xp.where(empty, x["t_empty"], lift_t)
         lift_reason = xp.where(empty, pause.REASON["coalition_empty"], lift_reason)
     lifted_now = state.in_force & (lift_t <= t + 1e-9)
-    # (each sample's own reason: the samples lift independently, so in one call)
-    state.lift(lifted_now, lift_t, lift_reason, capacity=capacity, **gov_args)
+    # (each sample's own reason: the samples lift independently, so in one call; without a
+    # policy no episode is ever in force, which the compiled loop cannot see in the data)
+    if not policy.is_none:
+        state.lift(lifted_now, lift_t, lift_reason, capacity=capacity, **gov_args)
     if not st.first and state.started and has_members:
         # a re-pause: its clock runs on capacity, which decays predictably while no pause is
         # in force, so its time inside the step is known now
@@ -655,7 +657,7 @@ def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
         # Brain drain, the paused spend share and effort act only in samples with a paused
         # actor; elsewhere they leave everything as it was.
         pausing = paused.any(axis=0)
-        any_paused = some(pausing)
+        any_paused = coalition.any() and some(pausing)  # (only members pause)
         paused_spend = 0.0
         if any_paused:
             paused_spend = xp.where(pausing, _paused_spend_share(budget, paused, xp), 0.0)
@@ -691,7 +693,7 @@ def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
         partial = (f_in_force > 0) & (f_in_force < 1)
         rate_paused = growth
         # (the unpaused rates are needed only where a pause starts or ends inside the step)
-        if some(partial):
+        if not policy.is_none and some(partial):
             rate_free = unpaused_growth(chip_slow)
             growth = xp.where(partial, rate_free + f_in_force * (growth - rate_free), growth)
         ceiling = c.ceiling0 + c.ceiling_slope * (t - c.t_first)
@@ -732,7 +734,8 @@ def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
         )
     unconstrained = training.largest_run(feasible, run, scale, np.inf, xp)
     began = xp.isfinite(begin_t)
-    if some(began):
+    # (an episode begins at the start, or at a re-pause: never without members)
+    if (st.start_possible or (has_members and not st.first)) and some(began):
         # a frozen cap holds the frontier run at the start, interpolated inside the step
         if not st.first:
             at_start = xp.minimum(
@@ -749,7 +752,7 @@ def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
     limit = cap + loophole
     actor_cap = xp.where(coalition[:, None], limit - efficiency if effective_cap else limit, np.inf)
     run = xp.minimum(unconstrained, actor_cap)
-    if some(lifted_now):
+    if not policy.is_none and some(lifted_now):
         state.record_overhang(
             lifted_now, overhang_at(lifted_now, lift_t, (coalition | leaving)[:, None])
         )
