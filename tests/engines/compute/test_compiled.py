@@ -145,6 +145,42 @@ def test_the_compiled_step_agrees_when_the_coalition_changes(change):
         assert np.isfinite(a["defection_overhang"].values).any()
 
 
+def test_policies_that_differ_only_in_numbers_share_one_program_and_agree():
+    """A sweep's designs (other durations, thresholds, margins, detection hazards) reuse the
+    program compiled for the first; each still agrees with NumPy, so none of its numbers was
+    baked into the program."""
+    sc, sp = _worlds("essay-realistic", 200)
+    base = sc.policy
+    designs = [
+        base,
+        base.model_copy(
+            update={
+                "end": base.end.model_copy(
+                    update={"duration_years": 3.0, "forced_margin_ooms": 0.5}
+                ),
+                "enforcement": base.enforcement.model_copy(
+                    update={"detection_hazard_per_year": 0.9}
+                ),
+            }
+        ),
+    ]
+    assert compiled.structure(designs[0]) == compiled.structure(designs[1])
+    results = []
+    for pol in designs:
+        one = sc.with_policy(pol)
+        a, b = _run(one, sp, "numpy"), _run(one, sp, "jax")
+        flipped, errors = disagreement(a, b)
+        assert flipped.mean() <= FLIP_SHARE
+        assert errors.pop("in_force_share") <= STEP_TOL
+        assert max(errors.values()) <= RTOL
+        results.append(a)
+        if len(results) == 1:
+            programs = compiled._compiled_cached.cache_info().currsize
+    assert compiled._compiled_cached.cache_info().currsize == programs  # (none compiled)
+    # the two designs differ, so agreeing with each is not agreeing with one
+    assert not np.allclose(results[0]["capability"].values, results[1]["capability"].values)
+
+
 def test_the_tolerance_check_can_fail():
     sc, sp = _worlds("essay-realistic", 100)
     a = _run(sc, sp, "numpy")

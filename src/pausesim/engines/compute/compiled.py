@@ -29,6 +29,7 @@ steps' rows of outputs.
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
 from types import SimpleNamespace
@@ -74,6 +75,7 @@ class CompiledSteps:
         with _single():
             self._carry = _to_jax(_shift(_carry_of(s), -self.origin))
             consts = {k: v for k, v in vars(c).items() if k not in ("dt", "t_first")}
+            consts["knobs"] = s.pause.knobs  # (the policy's numbers, as data)
             self._consts = _to_jax(consts)
             self._tables = _to_jax({k: v for k, v in tables.items() if v is not None})
 
@@ -201,7 +203,7 @@ def _to_jax(tree):
 
 
 @lru_cache(maxsize=32)
-def _compiled_cached(policy_json: str, dt: float, policy_holder):
+def _compiled_cached(structure: str, dt: float, policy_holder):
     jax = require_jax()
     import jax.numpy as jnp
 
@@ -210,7 +212,8 @@ def _compiled_cached(policy_json: str, dt: float, policy_holder):
     def one(carry, consts, tables, x, st):
         s = SimpleNamespace(**{name: carry[name] for name in engine.STATE})
         n = carry["capacity"].shape[0]
-        s.pause = pause.PauseState(policy, None, n).load(carry["pause"], jnp, tables)
+        state = pause.PauseState(policy, None, n)
+        s.pause = state.load(carry["pause"], jnp, tables, consts["knobs"])
         c = SimpleNamespace(**consts, dt=dt, t_first=0.0)  # (years from the grid's start)
         row = engine._step(s, c, x, st, policy, jnp)
         new = _carry_of(s)
@@ -228,7 +231,7 @@ def _compiled_cached(policy_json: str, dt: float, policy_holder):
 
 
 class _Holder:
-    """Carries a policy into the cache without making it part of the key (its JSON is)."""
+    """Carries a policy into the cache without making it part of the key (its structure is)."""
 
     def __init__(self, policy):
         self.policy = policy
@@ -240,6 +243,35 @@ class _Holder:
         return isinstance(other, _Holder)
 
 
+def structure(policy) -> str:
+    """What of ``policy`` the compiled program is built from: its choices, not its numbers.
+
+    The step reads the policy's numbers as data (:func:`~pausesim.engines.compute.pause.
+    policy_knobs`, the detection hazard among the run's constants) and its membership and
+    dates through the step's schedule, so policies with the same structure share one
+    program: a sweep over durations or thresholds compiles once.
+    """
+    end, cap = policy.end, policy.cap
+    return json.dumps(
+        {
+            "is_none": policy.is_none,
+            "cap": [cap.kind, cap.measure, cap.log10_threshold is not None],
+            "lift": policy.lift.kind,
+            "end": [
+                bool(np.isfinite(end.duration_years)),
+                end.forced_margin_ooms is not None,
+                end.alignment_target is not None,
+                end.political_lift_hazard_per_year > 0,
+            ],
+            "paused": [
+                policy.hardware_rnd_paused,
+                policy.chip_production_paused,
+                policy.safety_research_exempt,
+            ],
+        }
+    )
+
+
 def _compiled(policy, dt: float):
     """The jitted segment of steps for ``policy`` on a grid of step ``dt``."""
-    return _compiled_cached(policy.model_dump_json(), dt, _Holder(policy))
+    return _compiled_cached(structure(policy), dt, _Holder(policy))

@@ -442,6 +442,7 @@ def _initial(sp: SampledParams, policy: Policy, grid: TimeGrid, clocks):
         p["covert_share_max"], enf.chip_mechanism_coverage, p["covert_outsourcing_fraction"]
     )
     c.log_monitored = float(np.log10(enf.monitored_run_cost_usd))
+    c.detection_hazard = float(enf.detection_hazard_per_year)
     c.log_delta = alignment.log_relevance(p["subfrontier_relevance"])
     capability = s.run + s.efficiency - LOG10_GPT4_FLOP
     c.floor = alignment.feedback_floor(c.alg_rate)
@@ -530,7 +531,6 @@ def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
     n = state.n
     loophole = p["cap_loophole_ooms"]
     effective_cap = policy.cap.measure == "effective"
-    enf = policy.enforcement
     gov_args = {
         "phased_lift": p["governance_phased_lift"],
         "governance_ramp": p["governance_ramp_ooms_per_year"],
@@ -788,7 +788,7 @@ def _step(s, c, x: dict, st: StepStatic, policy: Policy, xp) -> dict:
         # (no cap, no reason to hide: a lifted or non-member actor has no covert sector)
         capped = paused & xp.isfinite(actor_cap)
         formation = p["covert_formation_per_year"]
-        detect = (enf.detection_hazard_per_year, c.log_monitored, p["covert_visibility_exponent"])
+        detect = (c.detection_hazard, c.log_monitored, p["covert_visibility_exponent"])
         sigma_home = covert.step_stock(
             sigma_home, capped, actor_cap, access, c.target_home, formation, 1.0, detect, dt, xp
         )

@@ -126,22 +126,50 @@ class EventClocks:
         return -np.log1p(-self.uniform(mechanism, episodes, rows))
 
 
-def initial_cap(policy: Policy, measured_frontier: np.ndarray, xp=np) -> np.ndarray:
+def policy_knobs(policy: Policy) -> dict[str, float]:
+    """The numbers of ``policy`` that the pause state computes with (NaN: not set).
+
+    The compiled loop passes them as data, so that policies that differ only in these numbers
+    (a sweep, the playground's sliders) share one program; which of them is set, and every
+    other choice of the policy, is the program's structure.
+    """
+    end, cap = policy.end, policy.cap
+
+    def value(v) -> float:
+        return np.nan if v is None else float(v)
+
+    return {
+        "duration": float(end.duration_years),
+        "threshold": value(cap.log10_threshold),
+        "decline": float(cap.decline_ooms_per_year),
+        "margin": value(end.forced_margin_ooms),
+        "alignment_target": value(end.alignment_target),
+    }
+
+
+def initial_cap(policy: Policy, measured_frontier, xp=np, threshold=None) -> np.ndarray:
     """Cap level when an episode starts, in the policy's measure (log10), per sample.
 
     ``fixed``: the threshold. ``frozen``: the frontier run at the start (``measured_frontier``,
     the largest run in the cap's measure). ``declining``: the threshold if set, else frozen.
+    ``threshold`` is the policy's (log10), unless given.
     """
-    threshold = policy.cap.log10_threshold
-    if policy.cap.kind == "fixed" or (policy.cap.kind == "declining" and threshold is not None):
-        return xp.full(measured_frontier.shape, threshold)
+    if policy.cap.kind == "fixed" or (
+        policy.cap.kind == "declining" and policy.cap.log10_threshold is not None
+    ):
+        value = policy.cap.log10_threshold if threshold is None else threshold
+        return xp.full(measured_frontier.shape, value)
     return measured_frontier.astype(float)
 
 
-def cap_in_force(policy: Policy, cap0: np.ndarray, years_since_start: np.ndarray) -> np.ndarray:
-    """Cap while the pause is in force: constant, or lowered by ``decline_ooms_per_year``."""
+def cap_in_force(policy: Policy, cap0, years_since_start, decline=None) -> np.ndarray:
+    """Cap while the pause is in force: constant, or lowered by ``decline_ooms_per_year``.
+
+    The rate is the policy's, unless ``decline`` is given.
+    """
     if policy.cap.kind == "declining":
-        return cap0 - policy.cap.decline_ooms_per_year * years_since_start
+        rate = policy.cap.decline_ooms_per_year if decline is None else decline
+        return cap0 - rate * years_since_start
     return cap0
 
 
@@ -239,6 +267,8 @@ class PauseState:
     xp: object = np
     #: the clocks as tables (the compiled loop's; NumPy draws them as needed)
     tables: dict | None = None
+    #: the policy's numbers (:func:`policy_knobs`; data in the compiled loop)
+    knobs: dict | None = None
     in_force: np.ndarray = field(init=False)
     episode: np.ndarray = field(init=False)  #: index of the current or last episode (-1: none)
     episode_start: np.ndarray = field(init=False)
@@ -261,6 +291,8 @@ class PauseState:
     _shocks: np.ndarray | None = field(init=False, default=None)
 
     def __post_init__(self):
+        if self.knobs is None:
+            self.knobs = policy_knobs(self.policy)
         n = self.n
         self.in_force = np.zeros(n, dtype=bool)
         self.episode = np.full(n, -1, dtype=np.int64)
@@ -287,11 +319,16 @@ class PauseState:
         """The per-sample arrays (a pytree of the compiled loop's carry)."""
         return {name: getattr(self, name) for name in _STATE_ARRAYS}
 
-    def load(self, arrays: dict, xp, tables: dict) -> PauseState:
-        """Use ``arrays`` (of :meth:`arrays`) and clock ``tables`` under namespace ``xp``."""
+    def load(self, arrays: dict, xp, tables: dict, knobs: dict | None = None) -> PauseState:
+        """Use ``arrays`` (of :meth:`arrays`) and clock ``tables`` under namespace ``xp``.
+
+        ``knobs`` are the policy's numbers (default: the policy's own, :func:`policy_knobs`).
+        """
         for name in _STATE_ARRAYS:
             setattr(self, name, arrays[name])
         self.xp, self.tables, self.started = xp, tables, True
+        if knobs is not None:
+            self.knobs = knobs
         return self
 
     def clock_tables(self, episodes: int, until: float) -> dict[str, np.ndarray]:
@@ -379,7 +416,7 @@ class PauseState:
     def freeze(self, rows: np.ndarray, measured_frontier: np.ndarray) -> None:
         """Set the cap of episodes started in ``rows`` from the frontier run at their start."""
         if self._some(rows):
-            cap = initial_cap(self.policy, measured_frontier, self.xp)
+            cap = initial_cap(self.policy, measured_frontier, self.xp, self.knobs["threshold"])
             self.cap0 = self.xp.where(rows, cap, self.cap0)
 
     # -- ends -----------------------------------------------------------------------------
@@ -406,7 +443,7 @@ class PauseState:
         xp = self.xp
         t = t_lift
         since_start = t - self.episode_start
-        cap = cap_in_force(self.policy, self.cap0, since_start)
+        cap = cap_in_force(self.policy, self.cap0, since_start, self.knobs["decline"])
         self.cap_at_lift = xp.where(rows, cap, self.cap_at_lift)
         self.last_lift = xp.where(rows, t, self.last_lift)
         self.ends = self._put(self.ends, rows, t)
@@ -436,7 +473,7 @@ class PauseState:
         t = xp.full(self.n, np.inf)
         reason = xp.zeros(self.n, dtype=np.int8)
         if np.isfinite(end.duration_years):
-            t = xp.where(self.in_force, self.episode_start + end.duration_years, np.inf)
+            t = xp.where(self.in_force, self.episode_start + self.knobs["duration"], np.inf)
             reason = xp.full(self.n, REASON["duration"], dtype=np.int8)
         pol = self.in_force & (self.political_due < t)
         t = xp.where(pol, self.political_due, t)
@@ -469,7 +506,7 @@ class PauseState:
         reason = xp.zeros(self.n, dtype=np.int8)
         if end.forced_margin_ooms is not None and coalition_capability is not None:
             # (an empty coalition has no capability to defend: the rule does not fire)
-            margin = outsider_capability - (coalition_capability - end.forced_margin_ooms)
+            margin = outsider_capability - (coalition_capability - self.knobs["margin"])
             margin = xp.where(xp.isfinite(coalition_capability), margin, -np.inf)
             fire = self.in_force & (margin >= 0)
             if self._some(fire):
@@ -479,7 +516,7 @@ class PauseState:
                 reason = xp.where(fire, REASON["catch_up"], reason).astype(np.int8)
             self._margin = margin
         if end.alignment_target is not None and alignment is not None:
-            level = alignment - end.alignment_target
+            level = alignment - self.knobs["alignment_target"]
             fire = self.in_force & (level >= 0)
             if self._some(fire):
                 ta = crossing(self._alignment, level, t0, t1, floor, xp)
@@ -532,7 +569,7 @@ class PauseState:
             return np.full(self.n, np.inf)
         return xp.where(
             self.in_force,
-            cap_in_force(self.policy, self.cap0, t - self.episode_start),
+            cap_in_force(self.policy, self.cap0, t - self.episode_start, self.knobs["decline"]),
             xp.where(
                 xp.isfinite(self.last_lift),
                 cap_after_lift(self.cap_at_lift, t - self.last_lift, self.phased, self.ramp, xp),
