@@ -7,9 +7,10 @@ one compiled program (a ``lax.scan``) that takes the state and returns the new s
 steps' rows of outputs.
 
 - **Programs**: two per distinct :class:`~pausesim.engines.compute.engine.StepStatic` (the
-  step's membership, whether the pause can start, who leaves: a handful per policy) and chunk
-  shape, cached in the process and on disk (:func:`_use_disk_cache`), so a sweep, the
-  playground or a second run do not compile again.
+  step's membership, whether the pause can start, who leaves: a handful per policy), chunk
+  shape and policy :func:`structure` (the policy's numbers are data), cached in the process
+  and on disk (:func:`_use_disk_cache`), so a sweep, the playground or a second run do not
+  compile again.
 - **Precision**: float32. XLA's float64 ``log``, ``exp`` and powers run 2-6x slower on CPU
   than NumPy's vectorised ones (``docs/performance.md``), so a float64 program is slower than
   the NumPy loop; in float32 the state carries about 7 significant digits, against the
