@@ -31,15 +31,16 @@ from pathlib import Path
 import httpx
 
 
-def start_server(processes: int) -> tuple[subprocess.Popen, str]:
+def start_server(processes: int, backend: str = "numpy") -> tuple[subprocess.Popen, str]:
     exe = Path(sys.executable).with_name("pausesim")
+    args = ["--timeout", "120", "--processes", str(processes), "--backend", backend]
     proc = subprocess.Popen(
-        [str(exe), "serve", "--port", "0", "--timeout", "120", "--processes", str(processes)],
+        [str(exe), "serve", "--port", "0", *args],
         stderr=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         text=True,
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300  # (the compiled backend builds its programs first)
     while time.monotonic() < deadline:
         line = proc.stderr.readline()
         m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
@@ -112,9 +113,10 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=2000)
     ap.add_argument("--repeats", type=int, default=15)
     ap.add_argument("--processes", type=int, default=2, help="the server's --processes")
+    ap.add_argument("--backend", default="numpy", help="the server's --backend (numpy, jax)")
     args = ap.parse_args()
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    proc, url = start_server(args.processes)
+    proc, url = start_server(args.processes, args.backend)
     try:
         with httpx.Client(base_url=url, timeout=120) as client:
             base = {"preset": "essay-realistic", "samples": args.samples}
@@ -132,7 +134,7 @@ def main() -> None:
                     server[kind].append(secs)
             print(
                 f"through HTTP, {args.samples} worlds of essay-realistic, warm server "
-                f"(--processes {args.processes}):"
+                f"(--processes {args.processes} --backend {args.backend}):"
             )
             words = {
                 "lever": "a lever changes (no-pause reused)",

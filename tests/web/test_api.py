@@ -395,3 +395,29 @@ def test_cached_crux_screen_equals_the_core(preset):
     for _ in range(2):  # the second time from the cached ranks
         got = service.crux_screen_cached(c.counterfactual.params, c.deltas["delta_risk"], 3)
         pd.testing.assert_frame_equal(got, expect, check_exact=False, rtol=1e-12)
+
+
+def test_the_compiled_backend_serves_the_same_verdicts(client):
+    """``pausesim serve --backend jax``: the same request answered through the compiled step
+    (it builds its programs at start-up), with verdicts within the compiled step's tolerance
+    of NumPy's (tests/engines/compute/test_compiled.py)."""
+    pytest.importorskip("jax")
+    from fastapi.testclient import TestClient
+
+    from pausesim.web.app import create_app
+
+    ref = {(v["worldview"], v["horizon"]): v["p"] for v in _compare(client).json()["verdicts"]}
+    with TestClient(create_app(timeout=120, backend="jax")) as fast:
+        r = _compare(fast)
+    assert r.status_code == 200, r.text
+    got = {(v["worldview"], v["horizon"]): v["p"] for v in r.json()["verdicts"]}
+    assert got.keys() == ref.keys()
+    for key, p in ref.items():
+        assert got[key] == pytest.approx(p, abs=0.02), key
+
+
+def test_an_unknown_backend_is_refused_when_the_app_is_made():
+    from pausesim.web.app import create_app
+
+    with pytest.raises(ValueError, match="allowed: numpy, jax"):
+        create_app(backend="gpu")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pausesim.cli.app import _fail, app, err_console
+from pausesim.cli.app import BackendOpt, _check_backend, _fail, app, err_console
 
 
 @app.command()
@@ -41,6 +41,7 @@ def serve(
             "(0: in the server process; 2 suits a two-core machine).",
         ),
     ] = 2,
+    backend: BackendOpt = "numpy",
 ) -> None:
     """Start the web playground: presets, sliders, live charts, shareable links, downloads.
 
@@ -63,7 +64,9 @@ def serve(
     port = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
-    web_app = create_app(timeout=timeout, processes=processes)  # starts the worker processes
+    _check_backend(backend)
+    # (starts the worker processes; with --backend jax they build its programs first)
+    web_app = create_app(timeout=timeout, processes=processes, backend=backend)
     sock.listen(128)
     err_console.print(
         f"pausesim playground on [bold]{url}[/] (API schema: {url}docs); Ctrl+C stops it",

@@ -229,12 +229,16 @@ def _plotly_js() -> Path:
 
 
 def create_app(
-    timeout: float = DEFAULT_TIMEOUT, cache_size: int = 16, processes: int = 0
+    timeout: float = DEFAULT_TIMEOUT,
+    cache_size: int = 16,
+    processes: int = 0,
+    backend: str = "numpy",
 ) -> FastAPI:
     """The playground app: JSON API under ``/api``, the page at ``/``, OpenAPI at ``/docs``.
 
     ``processes`` worker processes (0: none) simulate a comparison's two runs at the same
-    time; they start with the app and stop when it shuts down.
+    time; they start with the app and stop when it shuts down. ``backend`` is the engines'
+    array backend (:mod:`pausesim.backend`); ``"jax"`` builds its programs at start-up.
     """
     holder: dict = {}
 
@@ -254,7 +258,7 @@ def create_app(
     )
     app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
     gate = Gate(timeout)
-    engine = service.Engine(cache_size, processes)
+    engine = service.Engine(cache_size, processes, backend)
     app.state.gate = gate
     app.state.engine = engine
     holder["engine"] = engine

@@ -241,8 +241,9 @@ class _ChartExecutor:
     dropping the other variables here saves copying them (about 0.1 s per 2,000 worlds).
     """
 
-    def __init__(self) -> None:
-        self.inner = LocalExecutor(1)
+    def __init__(self, backend: str = "numpy") -> None:
+        self.inner = LocalExecutor(1, backend=backend)
+        self.backend = backend
 
     def map(self, fn, items):
         for outputs, pds in self.inner.map(fn, items):
@@ -309,11 +310,11 @@ class Runs:
     b: Compared | None = None
 
 
-def simulate_charted(sc: Scenario) -> Run:
+def simulate_charted(sc: Scenario, backend: str = "numpy") -> Run:
     """Simulate ``sc`` keeping only the chart data of its trajectories (any process)."""
     import dataclasses
 
-    res = simulate(sc, keep="full", executor=_ChartExecutor())
+    res = simulate(sc, keep="full", executor=_ChartExecutor(backend))
     charts = chart_data(res.trajectories, sc.actors)
     empty = xr.Dataset(coords={"time": res.trajectories["time"]})
     return Run(dataclasses.replace(res, trajectories=empty), charts)
@@ -331,29 +332,44 @@ def chart_data(traj: xr.Dataset, actors: tuple[str, ...]) -> dict:
     }
 
 
-def _warm() -> None:
-    """Import and run once in a fresh worker process, so its first real request is warm."""
+def _warm(backend: str = "numpy", samples: int | None = 20) -> None:
+    """Import and run once in a fresh worker process, so its first real request is warm.
+
+    With the compiled backend, at the page's sample size: its programs are built (or read from
+    the disk cache) per chunk shape, so the first request does not wait for them (``samples``
+    None: the preset's own).
+    """
     from pausesim.scenario import load
 
-    simulate_charted(load("essay-realistic", samples=20))
+    sc = load("essay-realistic") if samples is None else load("essay-realistic", samples=samples)
+    simulate_charted(sc, backend)
+    simulate_charted(sc.counterfactual(), backend)
 
 
 class Engine:
     """Cached runs, optionally in worker processes. The app runs one request at a time."""
 
-    def __init__(self, cache_size: int = 16, processes: int = 0) -> None:
+    def __init__(self, cache_size: int = 16, processes: int = 0, backend: str = "numpy") -> None:
+        from pausesim.backend import check_backend
+
+        self.backend = check_backend(backend)
         self.results = LRU(cache_size)  # scenario key -> Run (policy or counterfactual)
         self.comparisons = LRU(cache_size)
         self.pool = None
+        warm = (backend, None if backend != "numpy" else 20)
         if processes > 0:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["pausesim.web.service"])
-            self.pool = ProcessPoolExecutor(processes, mp_context=ctx, initializer=_warm)
-            for f in [self.pool.submit(_warm) for _ in range(processes)]:
+            self.pool = ProcessPoolExecutor(
+                processes, mp_context=ctx, initializer=_warm, initargs=warm
+            )
+            for f in [self.pool.submit(_warm, *warm) for _ in range(processes)]:
                 f.result()
+        elif backend != "numpy":
+            _warm(*warm)
 
     def close(self) -> None:
         """Stop the worker processes."""
@@ -370,10 +386,12 @@ class Engine:
         out = [self.results.get(k) for k in keys]
         todo = {k: s for k, s, r in zip(keys, scenarios, out, strict=True) if r is None}
         if self.pool is not None and len(todo) > 1:
-            futures = {k: self.pool.submit(simulate_charted, s) for k, s in todo.items()}
+            futures = {
+                k: self.pool.submit(simulate_charted, s, self.backend) for k, s in todo.items()
+            }
             done = {k: f.result() for k, f in futures.items()}
         else:
-            done = {k: simulate_charted(s) for k, s in todo.items()}
+            done = {k: simulate_charted(s, self.backend) for k, s in todo.items()}
         for k, r in done.items():
             self.results.put(k, r)
         return [r if r is not None else done[k] for k, r in zip(keys, out, strict=True)]
