@@ -49,8 +49,11 @@ def require_jax() -> ModuleType:
     return jax
 
 
-def x64():
-    """Context in which JAX computes in float64 (a no-op context without JAX)."""
+def x64(enabled: bool = True):
+    """Context in which JAX computes in float64 (``enabled=False``: in float32).
+
+    A no-op context without JAX.
+    """
     if not jax_available():
         return contextlib.nullcontext()
     import jax
@@ -58,7 +61,7 @@ def x64():
     enable = getattr(jax, "enable_x64", None)
     if enable is None:  # (JAX before 0.6 has it under jax.experimental)
         from jax.experimental import enable_x64 as enable
-    return enable(True)
+    return enable(enabled)
 
 
 def namespace(name: str) -> ModuleType:

@@ -37,12 +37,13 @@ from types import SimpleNamespace
 
 import numpy as np
 
-from pausesim.backend import require_jax
+from pausesim.backend import require_jax, x64
 from pausesim.engines.compute import engine, pause
 
 #: Episodes per sample the compiled loop's event-clock tables hold (16 are stored).
 EPISODES = 32
-#: Steps per call of the compiled program (a ``lax.scan``; shorter segments are padded).
+#: Steps per call of the compiled program (a ``lax.scan``; the rest of a run of steps with
+#: the same schedule goes one step per call, so two programs serve any length).
 SEGMENT = 8
 
 
@@ -61,7 +62,6 @@ class CompiledSteps:
     def __init__(self, policy, grid):
         require_jax()
         _use_disk_cache()
-        self.policy = policy
         self.grid = grid
         self._fn = _compiled(policy, float(grid.step))
         #: times inside the program count from the grid's start (see :func:`_shift`)
@@ -150,12 +150,7 @@ def _use_disk_cache() -> None:
 
 def _single():
     """Context of the compiled step: JAX in float32 (see the module docstring)."""
-    import jax
-
-    enable = getattr(jax, "enable_x64", None)
-    if enable is None:  # (JAX before 0.6 has it under jax.experimental)
-        from jax.experimental import enable_x64 as enable
-    return enable(False)
+    return x64(False)
 
 
 #: Entries of the carry that hold years (of the engine state, and of the pause state).
