@@ -84,3 +84,23 @@ def test_estimate_covers_the_ftm_engine_and_worker_processes():
     assert threads.chunks_in_flight == 2
     assert procs.total > threads.total  # one interpreter per worker process
     assert "20,000 samples" in threads.describe()
+
+
+def test_estimate_counts_the_political_shock_table():
+    """At 10 politicised lifts a year (the most the policy allows) the shocks' table, one row
+    per shock for every sample, is most of a chunk run without trajectories."""
+    sc = load("essay-realistic", samples=4000)
+    end = sc.policy.end.model_copy(update={"political_lift_hazard_per_year": 10.0})
+    hot = sc.with_policy(sc.policy.model_copy(update={"end": end}))
+    calm = estimate_memory(sc, keep="none", chunk_size=4000)
+    est = estimate_memory(hot, keep="none", chunk_size=4000)
+    assert est.chunk_bytes > 2 * calm.chunk_bytes
+    tracemalloc.start()
+    try:
+        simulate(hot, keep="none", chunk_size=4000, executor=LocalExecutor(1))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert 0.8 < (est.total - est.baseline) / peak < 1.5, (est.describe(), peak)
+    # without the table the estimate falls short of the peak
+    assert (calm.total - calm.baseline) / peak < 0.8
