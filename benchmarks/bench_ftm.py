@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import os
 import resource
-import sys
 import time
 
 #: One XLA thread (set before JAX loads; an explicit XLA_FLAGS wins).
@@ -108,10 +107,12 @@ def main(n: int = 2000, chunk: int = 2000, processes: int = 1, backend: str = "n
 
 
 if __name__ == "__main__":
-    argv = sys.argv[1:]
-    chosen = "numpy"
-    if "--backend" in argv:
-        i = argv.index("--backend")
-        chosen = argv[i + 1]
-        del argv[i : i + 2]
-    main(*[int(a) for a in argv], backend=chosen)
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", nargs="?", type=int, default=2000, help="worlds (default 2000)")
+    parser.add_argument("chunk", nargs="?", type=int, default=2000, help="worlds per chunk")
+    parser.add_argument("processes", nargs="?", type=int, default=1, help="worker processes")
+    parser.add_argument("--backend", choices=("numpy", "jax"), default="numpy")
+    args = parser.parse_args()
+    main(args.n, args.chunk, args.processes, backend=args.backend)

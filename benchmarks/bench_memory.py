@@ -35,8 +35,18 @@ def peak_rss(cmd: list[str]) -> tuple[int, float, int]:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
-    keeps = sys.argv[2:] or ["none", "quantiles"]
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", nargs="?", type=int, default=1_000_000, help="samples")
+    parser.add_argument(
+        "keep",
+        nargs="*",
+        choices=("none", "quantiles", "full"),
+        help="keep modes (default: none quantiles)",
+    )
+    args = parser.parse_args()
+    n, keeps = args.n, args.keep or ["none", "quantiles"]
     exe = str(Path(sys.executable).with_name("pausesim"))
     print("| run | samples | keep | wall (s) | peak RSS (MiB) | estimate (MiB) | error |")
     print("|---|---:|---|---:|---:|---:|---:|")

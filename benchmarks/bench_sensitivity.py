@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import resource
-import sys
 import time
 
 
@@ -81,4 +80,8 @@ def main(n: int = 1024, n_parameters: int = 30) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(main(int(sys.argv[1]) if len(sys.argv) > 1 else 1024), indent=1))
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("n", nargs="?", type=int, default=1024, help="base samples N")
+    print(json.dumps(main(parser.parse_args().n), indent=1))
