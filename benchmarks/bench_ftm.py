@@ -36,10 +36,9 @@ os.environ.setdefault(
 
 import numpy as np  # noqa: E402
 
-from pausesim.distributions import LogUniform, Point, Uniform  # noqa: E402
 from pausesim.engines import get_engine  # noqa: E402
 from pausesim.engines.ftm import FTMEngine  # noqa: E402
-from pausesim.engines.ftm.parameters import PRESET_VALUES  # noqa: E402
+from pausesim.engines.ftm.parameters import preset_ranges  # noqa: E402
 from pausesim.grid import TimeGrid  # noqa: E402
 from pausesim.params.sampling import sample_params  # noqa: E402
 from pausesim.policy import Policy  # noqa: E402
@@ -51,16 +50,8 @@ REFERENCE_SIMS_PER_S = 1 / 0.487
 def random_worlds(n: int, seed: int = 0):
     """``n`` worlds, each parameter drawn between its conservative and aggressive values."""
     engine = get_engine("ftm")
-    overrides = {}
-    for name, (best, cons, aggr) in PRESET_VALUES.items():
-        lo, hi = min(cons, aggr), max(cons, aggr)
-        if lo == hi:
-            overrides[name] = Point(value=best)
-        elif lo > 0:
-            overrides[name] = LogUniform(low=lo, high=hi)
-        else:
-            overrides[name] = Uniform(low=lo, high=hi)
-    return sample_params(engine.catalog, ("world",), overrides, n, np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    return sample_params(engine.catalog, ("world",), preset_ranges(), n, rng)
 
 
 GRID = TimeGrid(start=2022.0, end=2099.9, step=0.1)  # 780 rows, the reference's t < 2100

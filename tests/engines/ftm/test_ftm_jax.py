@@ -17,15 +17,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from ftm_policies import cap_pause
 
 jax = pytest.importorskip("jax")
 
 from pausesim.engines.ftm import FTMEngine, model  # noqa: E402
 from pausesim.engines.ftm.metrics import FTM_METRICS  # noqa: E402
-from pausesim.engines.ftm.parameters import PRESET_VALUES  # noqa: E402
+from pausesim.engines.ftm.parameters import preset_ranges  # noqa: E402
 from pausesim.grid import TimeGrid  # noqa: E402
 from pausesim.params.sampling import SampledParams, sample_params  # noqa: E402
-from pausesim.policy import Cap, Coalition, EndRule, Lift, Policy  # noqa: E402
+from pausesim.policy import Cap, EndRule, Lift, Policy  # noqa: E402
 from pausesim.scenario import load, preset_names  # noqa: E402
 
 RTOL = 1e-9  #: continuous outputs
@@ -64,19 +65,9 @@ def random_worlds(n: int, seed: int) -> SampledParams:
     Every other sample has ``dynamic_t_end``; sample 1 has no initial output (NaN) and sample 2
     a first training run larger than all compute: both must fail, and be flagged, in both loops.
     """
-    from pausesim.distributions import LogUniform, Point, Uniform
-
-    overrides = {}
-    for name, (best, cons, aggr) in PRESET_VALUES.items():
-        lo, hi = min(cons, aggr), max(cons, aggr)
-        if lo == hi:
-            overrides[name] = Point(value=best)
-        elif lo > 0:
-            overrides[name] = LogUniform(low=lo, high=hi)
-        else:
-            overrides[name] = Uniform(low=lo, high=hi)
     engine = FTMEngine()
-    params = sample_params(engine.catalog, ("world",), overrides, n, np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    params = sample_params(engine.catalog, ("world",), preset_ranges(), n, rng)
     values = {k: np.array(v, dtype=float) for k, v in params.values.items()}
     values["dynamic_t_end"][::2] = 1.0
     values["initial_gwp"][1] = np.nan
@@ -85,15 +76,7 @@ def random_worlds(n: int, seed: int) -> SampledParams:
 
 
 def pause(**kw) -> Policy:
-    base = dict(
-        name="cap",
-        coalition=Coalition(members=("world",)),
-        start_year=2027.0,
-        end=EndRule(duration_years=6.0),
-        cap=Cap(kind="fixed", threshold_flop=1e26),
-    )
-    base.update(kw)
-    return Policy(**base)
+    return cap_pause(6.0, **kw)
 
 
 POLICIES = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from ftm_policies import cap_pause as pause
 
 from pausesim.engines import get_engine
 from pausesim.engines.base import check_outputs
@@ -21,18 +22,6 @@ def best_guess(n: int = 1) -> SampledParams:
     for name, (best, _, _) in PRESET_VALUES.items():
         values[name] = np.full(n, best)
     return SampledParams(("world",), values, n)
-
-
-def pause(**kw) -> Policy:
-    base = dict(
-        name="cap",
-        coalition=Coalition(members=("world",)),
-        start_year=2027.0,
-        end=EndRule(duration_years=5.0),
-        cap=Cap(kind="fixed", threshold_flop=1e26),
-    )
-    base.update(kw)
-    return Policy(**base)
 
 
 def run(policy: Policy, params: SampledParams | None = None):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 
-from pausesim.distributions import Distribution, LogNormal, Normal, Point
+from pausesim.distributions import Distribution, LogNormal, LogUniform, Normal, Point, Uniform
 from pausesim.params.catalog import Catalog, Parameter
 
 _SOURCE = (
@@ -634,6 +634,25 @@ def _default(name: str) -> Distribution:
     if lo > 0:
         return LogNormal(p5=lo, p95=hi)
     return Normal(p5=lo, p95=hi)
+
+
+def preset_ranges() -> dict[str, Distribution]:
+    """Each parameter drawn between its conservative and aggressive takeoffspeeds.com values.
+
+    Uniform in log space where both are positive, else linear; the best guess where they
+    agree. These are the reference's random parameter sets, used to time the engine against
+    it (``benchmarks/bench_ftm.py``) and to test the compiled loop on varied worlds.
+    """
+    out: dict[str, Distribution] = {}
+    for name, (best, cons, aggr) in PRESET_VALUES.items():
+        lo, hi = min(cons, aggr), max(cons, aggr)
+        if lo == hi:
+            out[name] = Point(value=best)
+        elif lo > 0:
+            out[name] = LogUniform(low=lo, high=hi)
+        else:
+            out[name] = Uniform(low=lo, high=hi)
+    return out
 
 
 def _describe(name: str, text: str) -> str:
